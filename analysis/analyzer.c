@@ -1,0 +1,287 @@
+/* The analysis pipeline: tokenizer -> fold -> stopwords -> stem -> terms with positions.
+ * The same code runs for documents and for queries; only the caller differs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/normalize.h"
+#include "analysis/stem.h"
+#include "analysis/stopwords.h"
+#include "analysis/tokenize.h"
+#include "presse/presse.h"
+
+struct presse_analyzer {
+  presse_folder folder;
+  presse_stemmer *stemmer;
+  presse_stopwords *stop;
+  presse_buf fold;  /* folded forms of the current token */
+  presse_buf stems; /* their stems */
+  presse_rawtok tok;
+};
+
+int presse_analyzer_new(presse_analyzer **out) {
+  *out = NULL;
+  presse_analyzer *a = calloc(1, sizeof *a);
+  if (!a) return PRESSE_ENOMEM;
+  int rc = presse_stemmer_new(&a->stemmer);
+  if (rc == PRESSE_OK) rc = presse_stopwords_new(&a->stop, &a->folder);
+  if (rc != PRESSE_OK) {
+    presse_analyzer_free(a);
+    return rc;
+  }
+  *out = a;
+  return PRESSE_OK;
+}
+
+void presse_analyzer_free(presse_analyzer *a) {
+  if (!a) return;
+  presse_stemmer_free(a->stemmer);
+  presse_stopwords_free(a->stop);
+  presse_folder_free(&a->folder);
+  presse_buf_free(&a->fold);
+  presse_buf_free(&a->stems);
+  free(a);
+}
+
+int presse_analyzer_is_stopword(const presse_analyzer *a, const char *folded, size_t len) {
+  return presse_stopwords_has(a->stop, folded, len);
+}
+
+int presse_analyzer_fold(presse_analyzer *a, const char *word, size_t len, char *out, size_t outsz) {
+  presse_buf_clear(&a->fold);
+  if (presse_fold_append(&a->folder, word, len, &a->fold) != PRESSE_OK || a->fold.len + 1 > outsz) return -1;
+  memcpy(out, a->fold.data, a->fold.len + 1);
+  return (int)a->fold.len;
+}
+
+int presse_analyzer_stem(presse_analyzer *a, const char *folded, size_t len, char *out, size_t outsz) {
+  size_t n;
+  const char *st = presse_stemmer_stem(a->stemmer, folded, len, &n);
+  if (n + 1 > outsz) return -1;
+  memcpy(out, st, n);
+  out[n] = '\0';
+  return (int)n;
+}
+
+/* A term being assembled: offsets into a->fold / a->stems, resolved to pointers once both
+ * buffers have stopped growing. */
+typedef struct pending {
+  size_t off, len;
+  long stem_off; /* -1: none */
+  size_t stem_len;
+  unsigned pos;
+  size_t start, end;
+  presse_token_kind kind;
+  unsigned flags;
+} pending;
+
+#define MAX_PENDING (2 * PRESSE_TOK_MAX_SEGS + 4)
+
+typedef struct batch {
+  pending p[MAX_PENDING];
+  unsigned n;
+} batch;
+
+static pending *push(batch *b, size_t off, size_t len, unsigned pos, size_t start, size_t end,
+                     presse_token_kind kind, unsigned flags) {
+  if (b->n >= MAX_PENDING) return NULL;
+  pending *p = &b->p[b->n++];
+  p->off = off;
+  p->len = len;
+  p->stem_off = -1;
+  p->stem_len = 0;
+  p->pos = pos;
+  p->start = start;
+  p->end = end;
+  p->kind = kind;
+  p->flags = flags;
+  return p;
+}
+
+/* Marks stopwords and stems the word terms of the batch. */
+static int stem_batch(presse_analyzer *a, batch *b) {
+  presse_buf_clear(&a->stems);
+  for (unsigned i = 0; i < b->n; i++) {
+    pending *p = &b->p[i];
+    if (p->kind != PRESSE_TOK_WORD || p->len == 0) continue;
+    const char *w = a->fold.data + p->off;
+    if (presse_stopwords_has(a->stop, w, p->len)) {
+      p->flags |= PRESSE_TERM_STOP;
+      continue;
+    }
+    size_t n;
+    const char *st = presse_stemmer_stem(a->stemmer, w, p->len, &n);
+    p->stem_off = (long)a->stems.len;
+    p->stem_len = n;
+    if (presse_buf_append(&a->stems, st, n) != PRESSE_OK) return PRESSE_ENOMEM;
+  }
+  return PRESSE_OK;
+}
+
+static int emit_batch(presse_analyzer *a, batch *b, unsigned token, presse_term_cb cb, void *ctx) {
+  int rc = stem_batch(a, b);
+  if (rc != PRESSE_OK) return rc;
+  for (unsigned i = 0; i < b->n; i++) {
+    pending *p = &b->p[i];
+    if (p->len == 0) continue;
+    presse_term t;
+    t.text = a->fold.data + p->off;
+    t.len = p->len;
+    t.stem = p->stem_off >= 0 ? a->stems.data + p->stem_off : NULL;
+    t.stem_len = p->stem_len;
+    t.pos = p->pos;
+    t.start = p->start;
+    t.end = p->end;
+    t.kind = p->kind;
+    t.flags = p->flags;
+    t.token = token;
+    if (cb(ctx, &t)) return PRESSE_EABORT;
+  }
+  return PRESSE_OK;
+}
+
+static int append_lower_ascii(presse_buf *b, const char *s, size_t n) {
+  if (presse_buf_reserve(b, n) != PRESSE_OK) return PRESSE_ENOMEM;
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    b->data[b->len++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+  }
+  b->data[b->len] = '\0';
+  return PRESSE_OK;
+}
+
+/* Phone numbers as digits, German numbers in national form, so "+49 2331 207 3314" and
+ * "02331 2073314" meet. */
+static int append_phone(presse_buf *b, const char *s, size_t n) {
+  presse_buf d = PRESSE_BUF_INIT;
+  int rc = PRESSE_OK;
+  for (size_t i = 0; i < n && rc == PRESSE_OK; i++)
+    if ((s[i] >= '0' && s[i] <= '9') || (s[i] == '+' && i == 0)) rc = presse_buf_putc(&d, s[i]);
+  if (rc == PRESSE_OK) {
+    if (d.len > 3 && memcmp(d.data, "+49", 3) == 0) {
+      if (d.data[3] != '0') rc = presse_buf_putc(b, '0');
+      if (rc == PRESSE_OK) rc = presse_buf_append(b, d.data + 3, d.len - 3);
+    } else
+      rc = presse_buf_append(b, d.data, d.len);
+  }
+  presse_buf_free(&d);
+  return rc;
+}
+
+static int word_terms(presse_analyzer *a, const char *s, const presse_rawtok *t, unsigned *pos, batch *b) {
+  size_t seg_off[PRESSE_TOK_MAX_SEGS], seg_len[PRESSE_TOK_MAX_SEGS];
+  size_t seg_start[PRESSE_TOK_MAX_SEGS], seg_end[PRESSE_TOK_MAX_SEGS];
+  unsigned nseg = 0;
+  for (unsigned g = 0; g < t->nsegs; g++) {
+    size_t off = a->fold.len;
+    for (unsigned k = t->seg_first[g]; k < t->seg_first[g + 1]; k++) {
+      const presse_span *sp = &t->piece[k];
+      if (presse_fold_append(&a->folder, s + sp->start, sp->end - sp->start, &a->fold) != PRESSE_OK)
+        return PRESSE_ENOMEM;
+    }
+    if (a->fold.len == off) continue; /* only ignorable characters */
+    seg_off[nseg] = off;
+    seg_len[nseg] = a->fold.len - off;
+    seg_start[nseg] = t->piece[t->seg_first[g]].start;
+    seg_end[nseg] = t->piece[t->seg_first[g + 1] - 1].end;
+    nseg++;
+  }
+  if (nseg == 0) return PRESSE_OK;
+  unsigned first = *pos + 1;
+  unsigned flags = nseg > 1 ? PRESSE_TERM_PART : 0;
+  for (unsigned g = 0; g < nseg; g++)
+    push(b, seg_off[g], seg_len[g], first + g, seg_start[g], seg_end[g], PRESSE_TOK_WORD, flags);
+  if (t->gender != PRESSE_GENDER_NONE) {
+    /* the feminine plural or singular beside the base form: Teilnehmer*innen -> teilnehmerinnen */
+    size_t off = a->fold.len;
+    if (presse_buf_append(&a->fold, a->fold.data + seg_off[nseg - 1], seg_len[nseg - 1]) != PRESSE_OK ||
+        presse_buf_puts(&a->fold, t->gender == PRESSE_GENDER_INNEN ? "innen" : "in") != PRESSE_OK)
+      return PRESSE_ENOMEM;
+    push(b, off, a->fold.len - off, first + nseg - 1, seg_start[nseg - 1], t->end, PRESSE_TOK_WORD,
+         PRESSE_TERM_ALT | flags);
+  }
+  if (nseg > 1) { /* the whole compound: "CDU-Politiker" -> cdupolitiker */
+    size_t off = a->fold.len;
+    for (unsigned g = 0; g < nseg; g++)
+      if (presse_buf_append(&a->fold, a->fold.data + seg_off[g], seg_len[g]) != PRESSE_OK) return PRESSE_ENOMEM;
+    push(b, off, a->fold.len - off, first, t->start, t->end, PRESSE_TOK_WORD, PRESSE_TERM_ALT | PRESSE_TERM_WHOLE);
+  }
+  *pos += nseg;
+  return PRESSE_OK;
+}
+
+static int email_terms(presse_analyzer *a, const char *s, const presse_rawtok *t, unsigned *pos, batch *b) {
+  unsigned p = *pos + 1;
+  size_t off = a->fold.len;
+  if (append_lower_ascii(&a->fold, s + t->start, t->end - t->start) != PRESSE_OK) return PRESSE_ENOMEM;
+  push(b, off, a->fold.len - off, p, t->start, t->end, PRESSE_TOK_EMAIL, 0);
+  /* the words of the local part, so "Kühner" also finds "alexander.kuehner@..." */
+  size_t i = t->start, at = t->start;
+  while (at < t->end && s[at] != '@') at++;
+  unsigned k = 0;
+  while (i < at) {
+    size_t j = i;
+    while (j < at && s[j] != '.' && s[j] != '_' && s[j] != '-' && s[j] != '+') j++;
+    if (j > i) {
+      off = a->fold.len;
+      if (presse_fold_append(&a->folder, s + i, j - i, &a->fold) != PRESSE_OK) return PRESSE_ENOMEM;
+      if (!push(b, off, a->fold.len - off, p + k, i, j, PRESSE_TOK_WORD, PRESSE_TERM_PART)) break;
+      k++;
+    }
+    i = j + 1;
+  }
+  *pos += k ? k : 1;
+  return PRESSE_OK;
+}
+
+int presse_analyze(presse_analyzer *a, const char *s, size_t len, unsigned *pos_base, presse_term_cb cb,
+                   void *ctx) {
+  unsigned pos = pos_base ? *pos_base : 0;
+  size_t at = 0;
+  unsigned token = 0;
+  presse_rawtok *t = &a->tok;
+  int rc = PRESSE_OK;
+  batch b;
+  while (rc == PRESSE_OK && presse_tok_next(s, len, &at, t)) {
+    presse_buf_clear(&a->fold);
+    b.n = 0;
+    size_t off = a->fold.len;
+    switch (t->kind) {
+      case PRESSE_TOK_WORD:
+        rc = word_terms(a, s, t, &pos, &b);
+        break;
+      case PRESSE_TOK_EMAIL:
+        rc = email_terms(a, s, t, &pos, &b);
+        break;
+      case PRESSE_TOK_URL: {
+        size_t st = t->start;
+        if (s[st] == 'h' || s[st] == 'H') st += (s[st + 4] == 's' || s[st + 4] == 'S') ? 8 : 7;
+        size_t en = t->end;
+        while (en > st + 1 && s[en - 1] == '/') en--;
+        rc = append_lower_ascii(&a->fold, s + st, en - st);
+        push(&b, off, a->fold.len - off, ++pos, t->start, t->end, PRESSE_TOK_URL, 0);
+        break;
+      }
+      case PRESSE_TOK_PHONE:
+        rc = append_phone(&a->fold, s + t->start, t->end - t->start);
+        push(&b, off, a->fold.len - off, ++pos, t->start, t->end, PRESSE_TOK_PHONE, 0);
+        break;
+      case PRESSE_TOK_DATE:
+        rc = presse_buf_printf(&a->fold, "%04u-%02u-%02u", t->ymd / 10000, t->ymd / 100 % 100, t->ymd % 100);
+        push(&b, off, a->fold.len - off, ++pos, t->start, t->end, PRESSE_TOK_DATE, 0);
+        break;
+      case PRESSE_TOK_NUMBER:
+        rc = presse_buf_append(&a->fold, s + t->start, t->end - t->start);
+        push(&b, off, a->fold.len - off, ++pos, t->start, t->end, PRESSE_TOK_NUMBER, 0);
+        if (rc == PRESSE_OK && t->ymd) { /* "30. Januar 2025": also the date, at the day's position */
+          size_t doff = a->fold.len;
+          rc = presse_buf_printf(&a->fold, "%04u-%02u-%02u", t->ymd / 10000, t->ymd / 100 % 100, t->ymd % 100);
+          push(&b, doff, a->fold.len - doff, pos, t->start, t->end, PRESSE_TOK_DATE, PRESSE_TERM_ALT);
+        }
+        break;
+    }
+    if (rc == PRESSE_OK) rc = emit_batch(a, &b, token++, cb, ctx);
+  }
+  if (pos_base) *pos_base = pos;
+  return rc;
+}

@@ -1,0 +1,227 @@
+/* The document builder: a record (id, title, date, text) -> terms, values and stored data
+ * in the index layout of DESIGN.md. */
+#include "document/document.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "presse/presse.h"
+
+int presse_doc_new(presse_doc **out) {
+  *out = calloc(1, sizeof **out);
+  return *out ? PRESSE_OK : PRESSE_ENOMEM;
+}
+
+void presse_doc_free(presse_doc *d) {
+  if (!d) return;
+  presse_buf_free(&d->arena);
+  presse_buf_free(&d->id_term);
+  presse_buf_free(&d->data);
+  free(d->post);
+  free(d);
+}
+
+void presse_doc_reset(presse_doc *d) {
+  presse_buf_clear(&d->arena);
+  presse_buf_clear(&d->id_term);
+  presse_buf_clear(&d->data);
+  d->npost = 0;
+  d->date[0] = '\0';
+  d->dropped = 0;
+}
+
+static int add(presse_doc *d, const char *prefix, const char *term, size_t len, unsigned pos, unsigned wdf,
+               int boolean) {
+  size_t plen = strlen(prefix);
+  if (len == 0) return PRESSE_OK;
+  if (plen + len > PRESSE_MAX_TERM) {
+    d->dropped++;
+    return PRESSE_OK;
+  }
+  if (d->npost == d->cap) {
+    size_t cap = d->cap ? d->cap * 2 : 256;
+    presse_posting *p = realloc(d->post, cap * sizeof *p);
+    if (!p) return PRESSE_ENOMEM;
+    d->post = p;
+    d->cap = cap;
+  }
+  presse_posting *p = &d->post[d->npost];
+  p->off = d->arena.len;
+  p->len = (unsigned)(plen + len);
+  p->pos = pos;
+  p->wdf = wdf;
+  p->boolean = boolean;
+  if (presse_buf_append(&d->arena, prefix, plen) != PRESSE_OK || presse_buf_append(&d->arena, term, len) != PRESSE_OK ||
+      presse_buf_putc(&d->arena, '\0') != PRESSE_OK)
+    return PRESSE_ENOMEM;
+  d->npost++;
+  return PRESSE_OK;
+}
+
+int presse_doc_add(presse_doc *d, const char *prefix, const char *term, size_t len, unsigned pos, unsigned wdf) {
+  return add(d, prefix, term, len, pos, wdf, 0);
+}
+
+int presse_doc_add_boolean(presse_doc *d, const char *prefix, const char *term, size_t len) {
+  return add(d, prefix, term, len, 0, 0, 1);
+}
+
+int presse_doc_id_term(const char *id, presse_buf *out) {
+  presse_buf_clear(out);
+  size_t n = strlen(id);
+  if (n + 1 <= PRESSE_MAX_TERM) {
+    int rc = presse_buf_putc(out, 'Q');
+    return rc == PRESSE_OK ? presse_buf_append(out, id, n) : rc;
+  }
+  /* keep the head readable and make the rest unique with a 64-bit FNV-1a hash */
+  unsigned long long h = 1469598103934665603ull;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)id[i]) * 1099511628211ull;
+  size_t keep = PRESSE_MAX_TERM - 1 - 17;
+  while (keep > 0 && ((unsigned char)id[keep] & 0xC0) == 0x80) keep--; /* not inside a UTF-8 sequence */
+  int rc = presse_buf_putc(out, 'Q');
+  if (rc == PRESSE_OK) rc = presse_buf_append(out, id, keep);
+  if (rc == PRESSE_OK) rc = presse_buf_printf(out, "#%016llx", h);
+  return rc;
+}
+
+/* ---- analysis callbacks ---- */
+
+typedef struct build_ctx {
+  presse_doc *d;
+  const char *text;
+  const char *prefix;      /* "" for the body, "S" for the title */
+  const char *stem_prefix; /* "Z" or "ZS" */
+  unsigned first_date;
+  json_t *emails, *phones, *urls;
+  int rc;
+} build_ctx;
+
+static void add_unique(json_t *arr, const char *s, size_t n) {
+  size_t i;
+  json_t *v;
+  json_array_foreach(arr, i, v) {
+    if (json_string_length(v) == n && memcmp(json_string_value(v), s, n) == 0) return;
+  }
+  json_array_append_new(arr, json_stringn(s, n));
+}
+
+static int on_term(void *vctx, const presse_term *t) {
+  build_ctx *c = vctx;
+  presse_doc *d = c->d;
+  int rc = presse_doc_add(d, c->prefix, t->text, t->len, t->pos, 1);
+  if (rc == PRESSE_OK && t->stem) rc = presse_doc_add(d, c->stem_prefix, t->stem, t->stem_len, 0, 1);
+  if (rc == PRESSE_OK && c->emails) {
+    switch (t->kind) {
+      case PRESSE_TOK_EMAIL:
+        add_unique(c->emails, c->text + t->start, t->end - t->start);
+        break;
+      case PRESSE_TOK_PHONE:
+        add_unique(c->phones, c->text + t->start, t->end - t->start);
+        break;
+      case PRESSE_TOK_URL:
+        add_unique(c->urls, c->text + t->start, t->end - t->start);
+        break;
+      case PRESSE_TOK_DATE:
+        if (!c->first_date) {
+          unsigned y, m, dd;
+          if (sscanf(t->text, "%4u-%2u-%2u", &y, &m, &dd) == 3) c->first_date = y * 10000 + m * 100 + dd;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  c->rc = rc;
+  return rc != PRESSE_OK;
+}
+
+/* The first non-empty line, for records that bring no title. */
+static char *first_line(const char *text, size_t len) {
+  size_t i = 0;
+  while (i < len) {
+    size_t e = i;
+    while (e < len && text[e] != '\n') e++;
+    size_t a = i, b = e;
+    while (a < b && (text[a] == ' ' || text[a] == '\t' || text[a] == '\r')) a++;
+    while (b > a && (text[b - 1] == ' ' || text[b - 1] == '\t' || text[b - 1] == '\r')) b--;
+    if (b > a) {
+      if (b - a > 300) b = a + 300;
+      while (b > a && ((unsigned char)text[b] & 0xC0) == 0x80 && b < len) b--;
+      char *s = malloc(b - a + 1);
+      if (s) {
+        memcpy(s, text + a, b - a);
+        s[b - a] = '\0';
+      }
+      return s;
+    }
+    i = e + 1;
+  }
+  return NULL;
+}
+
+int presse_doc_build(presse_doc *d, presse_analyzer *a, const presse_record *r) {
+  presse_doc_reset(d);
+  int rc = presse_doc_id_term(r->id, &d->id_term);
+  if (rc != PRESSE_OK) return rc;
+  char *own_title = NULL;
+  const char *title = r->title;
+  if (!title || !*title) title = own_title = first_line(r->text, r->text_len);
+  if (!title) title = "";
+
+  build_ctx c = {d, title, "S", "ZS", 0, NULL, NULL, NULL, PRESSE_OK};
+  unsigned pos = 0;
+  /* the title in its own field, then once more in the body's position space: a title word is a
+   * body word too (records from JSONL carry the title apart from the text) */
+  rc = presse_analyze(a, title, strlen(title), &pos, on_term, &c);
+  if (rc == PRESSE_EABORT) rc = c.rc;
+  c.prefix = "";
+  c.stem_prefix = "Z";
+  if (rc == PRESSE_OK) {
+    pos = 0;
+    rc = presse_analyze(a, title, strlen(title), &pos, on_term, &c);
+    if (rc == PRESSE_EABORT) rc = c.rc;
+  }
+  c.emails = json_array();
+  c.phones = json_array();
+  c.urls = json_array();
+  c.text = r->text;
+  pos += 10; /* keep phrases from running from the title into the body */
+  if (rc == PRESSE_OK) {
+    rc = presse_analyze(a, r->text, r->text_len, &pos, on_term, &c);
+    if (rc == PRESSE_EABORT) rc = c.rc;
+  }
+  unsigned date = r->date ? r->date : c.first_date;
+  if (date > 99999999u) date = 0;
+  if (date) snprintf(d->date, sizeof d->date, "%08u", date);
+
+  json_t *o = json_object();
+  if (rc == PRESSE_OK && o) {
+    json_object_set_new(o, "id", json_string(r->id));
+    if (r->path) json_object_set_new(o, "path", json_string(r->path));
+    json_object_set_new(o, "title", json_string(title));
+    if (date) {
+      char iso[16];
+      snprintf(iso, sizeof iso, "%04u-%02u-%02u", date / 10000, date / 100 % 100, date % 100);
+      json_object_set_new(o, "date", json_string(iso));
+    }
+    if (r->format) json_object_set_new(o, "format", json_string(r->format));
+    json_object_set_new(o, "emails", c.emails);
+    json_object_set_new(o, "phones", c.phones);
+    json_object_set_new(o, "urls", c.urls);
+    c.emails = c.phones = c.urls = NULL;
+    json_object_set_new(o, "text", json_stringn(r->text, r->text_len));
+    char *js = json_dumps(o, JSON_COMPACT);
+    if (!js || presse_buf_puts(&d->data, js) != PRESSE_OK) rc = PRESSE_ENOMEM;
+    free(js);
+  } else if (rc == PRESSE_OK) {
+    rc = PRESSE_ENOMEM;
+  }
+  json_decref(o);
+  json_decref(c.emails);
+  json_decref(c.phones);
+  json_decref(c.urls);
+  free(own_title);
+  return rc;
+}

@@ -1,0 +1,47 @@
+/* A document ready for the store: postings, boolean terms, the date value and the stored data.
+ * Built in C from a presse_record by the analysis pipeline; store/ copies it into a
+ * Xapian::Document. Internal to libpresse. */
+#ifndef PRESSE_DOCUMENT_DOCUMENT_H
+#define PRESSE_DOCUMENT_DOCUMENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "presse/analysis.h"
+#include "presse/ingest.h"
+#include "util/buf.h"
+
+/* Xapian refuses terms over 245 bytes; we keep a margin for the prefix. */
+#define PRESSE_MAX_TERM 240
+
+typedef struct presse_posting {
+  size_t off;   /* term text in doc->arena, NUL-terminated */
+  unsigned len;
+  unsigned pos; /* 0: no position */
+  unsigned wdf; /* wdf increment */
+  int boolean;  /* a filter term: no wdf, no position */
+} presse_posting;
+
+struct presse_doc {
+  presse_buf arena;
+  presse_posting *post;
+  size_t npost, cap;
+  presse_buf id_term; /* "Q" + id */
+  presse_buf data;    /* stored JSON */
+  char date[9];       /* YYYYMMDD or "" */
+  unsigned long long dropped; /* terms over PRESSE_MAX_TERM */
+};
+
+int presse_doc_new(presse_doc **out);
+void presse_doc_free(presse_doc *d);
+void presse_doc_reset(presse_doc *d);
+int presse_doc_add(presse_doc *d, const char *prefix, const char *term, size_t len, unsigned pos, unsigned wdf);
+int presse_doc_add_boolean(presse_doc *d, const char *prefix, const char *term, size_t len);
+
+/* Builds the whole document for a record. */
+int presse_doc_build(presse_doc *d, presse_analyzer *a, const presse_record *r);
+
+/* The Q term for an id; ids too long for a term are cut and given a hash suffix. */
+int presse_doc_id_term(const char *id, presse_buf *out);
+
+#endif

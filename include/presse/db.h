@@ -1,0 +1,77 @@
+/* The index: a Xapian database reached through the C++ shim in store/.
+ * Layout (DESIGN.md): bare folded words with positions, Z+stem, S/ZS for the title, Q+id as the
+ * unique id, value slot 0 = date YYYYMMDD, document data = JSON with what results need. */
+#ifndef PRESSE_DB_H
+#define PRESSE_DB_H
+
+#include <stddef.h>
+
+typedef struct presse_db presse_db;
+typedef struct presse_doc presse_doc;     /* document/document.h */
+typedef struct presse_qnode presse_qnode; /* include/presse/query.h */
+
+#define PRESSE_DB_READ 0
+#define PRESSE_DB_WRITE 1  /* opens for writing, creating the database if it does not exist */
+
+#define PRESSE_SLOT_DATE 0u
+
+/* Opens the database at path. Returns PRESSE_ENOTFOUND if there is none (read mode),
+ * PRESSE_ELOCKED if another writer holds it, PRESSE_EDB otherwise. Even on failure *out may be a
+ * handle that carries the error text (presse_db_errmsg): the caller always calls presse_db_close. */
+int presse_db_open(presse_db **out, const char *path, int mode);
+/* Commits pending changes of a writable database, then closes. Accepts NULL. */
+void presse_db_close(presse_db *db);
+/* The text of the last error on db; owned by db, valid until the next call on it. */
+const char *presse_db_errmsg(const presse_db *db);
+
+/* Adds or replaces (on its Q term) a document. */
+int presse_db_put(presse_db *db, const presse_doc *doc);
+/* Removes the document with this id; PRESSE_ENOTFOUND if there is none. */
+int presse_db_remove(presse_db *db, const char *id);
+int presse_db_commit(presse_db *db);
+/* Discards uncommitted changes of a writable database. */
+int presse_db_cancel(presse_db *db);
+
+typedef struct presse_db_stats {
+  unsigned long long docs;
+  unsigned long long terms;        /* distinct terms */
+  unsigned long long positions;    /* total document length */
+  double avg_length;
+  unsigned first_date, last_date;  /* YYYYMMDD or 0 */
+  unsigned long long disk_bytes;   /* size of the database directory */
+} presse_db_stats;
+int presse_db_stats_get(presse_db *db, presse_db_stats *out);
+
+/* Calls cb(ctx, id, data) for every document in docid order; data is the stored JSON. Pointers are
+ * valid during the call only. A non-zero return stops the walk (result PRESSE_EABORT). */
+typedef int (*presse_db_doc_cb)(void *ctx, const char *id, const char *data, size_t data_len);
+int presse_db_each(presse_db *db, presse_db_doc_cb cb, void *ctx);
+
+/* Search. */
+typedef enum { PRESSE_SORT_RELEVANCE = 0, PRESSE_SORT_DATE = 1 } presse_sort;
+
+typedef struct presse_search_opts {
+  unsigned offset, limit;
+  presse_sort sort;
+  double bm25_k1, bm25_b; /* <= 0 for the defaults in store/ */
+} presse_search_opts;
+
+typedef struct presse_hits presse_hits;
+int presse_db_search(presse_db *db, const presse_qnode *q, const presse_search_opts *opts,
+                     presse_hits **out);
+void presse_hits_free(presse_hits *h);
+size_t presse_hits_count(const presse_hits *h);
+/* Matches estimated over the whole database (exact when small). */
+unsigned long long presse_hits_total(const presse_hits *h);
+/* Hit i: weight, and its stored JSON data (owned by h, valid until presse_hits_free). */
+double presse_hits_weight(const presse_hits *h, size_t i);
+const char *presse_hits_data(const presse_hits *h, size_t i, size_t *len);
+unsigned presse_hits_docid(const presse_hits *h, size_t i);
+
+/* Walks the indexed terms that start with prefix (bare words: prefix with no capital letter),
+ * calling cb(ctx, term, termfreq). Used for spelling suggestions. */
+typedef int (*presse_db_term_cb)(void *ctx, const char *term, size_t len, unsigned long long freq);
+int presse_db_terms(presse_db *db, const char *prefix, presse_db_term_cb cb, void *ctx);
+unsigned long long presse_db_termfreq(presse_db *db, const char *term);
+
+#endif

@@ -1,0 +1,78 @@
+/* The query language, parsed in C into a tree that store/ turns into a Xapian::Query.
+ *   words (all must match)   "phrases"   OR / ODER   NOT / NICHT / -word   prefix*   ( ... )
+ *   titel:/title:WORD   datum:/date:2025-01..2025-03, datum:30.01.2025
+ * Words go through the same analysis pipeline as documents. */
+#ifndef PRESSE_QUERY_H
+#define PRESSE_QUERY_H
+
+#include <stddef.h>
+#include "presse/analysis.h"
+#include "presse/db.h"
+
+typedef enum {
+  PRESSE_Q_TERM,       /* term (weighted) */
+  PRESSE_Q_BOOL_TERM,  /* term as a pure filter (no weight) */
+  PRESSE_Q_AND,
+  PRESSE_Q_OR,
+  PRESSE_Q_AND_NOT,    /* kids[0] minus the others */
+  PRESSE_Q_PHRASE,     /* kids are terms or ORs of terms, in order */
+  PRESSE_Q_WILDCARD,   /* term = prefix */
+  PRESSE_Q_DATE_RANGE, /* lo..hi YYYYMMDD on the date slot */
+  PRESSE_Q_MATCH_ALL,
+  PRESSE_Q_FILTER,     /* kids[0] weighted, the others filter without weight */
+  PRESSE_Q_SCALE       /* kids[0] with its weight multiplied by scale */
+} presse_qop;
+
+struct presse_qnode {
+  presse_qop op;
+  char *term;              /* TERM, BOOL_TERM, WILDCARD: the full term with its prefix */
+  unsigned wqf;            /* query frequency for TERM (>= 1) */
+  unsigned lo, hi;         /* DATE_RANGE */
+  double scale;            /* SCALE */
+  struct presse_qnode **kids;
+  size_t nkids;
+};
+typedef struct presse_qnode presse_qnode;
+
+void presse_qnode_free(presse_qnode *q);
+
+typedef struct presse_query presse_query;
+
+/* Parses a query. On PRESSE_EQUERY, presse_query_errmsg() says what is wrong and
+ * presse_query_errpos() gives the byte offset in the query string. The handle is returned even
+ * on failure (for the message); free it with presse_query_free. */
+int presse_query_parse(presse_query **out, presse_analyzer *a, const char *text);
+void presse_query_free(presse_query *q);
+const char *presse_query_errmsg(const presse_query *q);
+size_t presse_query_errpos(const presse_query *q);
+/* The tree; owned by q. NULL if the query is empty. */
+const presse_qnode *presse_query_tree(const presse_query *q);
+
+/* The positive terms of the query with their field prefixes stripped, for highlighting.
+ * *kind: 0 a folded word, 1 a stem, 2 a word prefix (from prefix*). Owned by q. */
+size_t presse_query_nhighlight(const presse_query *q);
+const char *presse_query_highlight(const presse_query *q, size_t i, int *kind);
+/* Positive bare words of the query, in order, for spelling suggestions. Owned by q. */
+size_t presse_query_nwords(const presse_query *q);
+const char *presse_query_word(const presse_query *q, size_t i, size_t *start, size_t *end);
+
+/* A highlighted snippet: the window of text (at most max_bytes) with the most distinct query
+ * terms, whitespace collapsed, with the byte spans of the matched words inside it. */
+typedef struct presse_snippet {
+  char *text;            /* owned: free with presse_snippet_free */
+  size_t len;
+  size_t *marks;         /* 2*nmarks offsets into text: start, end of each highlighted term */
+  size_t nmarks;
+  size_t src_start;      /* offset of text[0] in the source text */
+} presse_snippet;
+int presse_snippet_make(presse_analyzer *a, const presse_query *q, const char *text, size_t len,
+                        size_t max_bytes, presse_snippet *out);
+void presse_snippet_free(presse_snippet *s);
+
+/* A spelling suggestion from the index's own vocabulary: every query word that the index does
+ * not know is replaced by the most frequent indexed word within a small edit distance, written
+ * as it appears in a document ("Städtekooperation", not the folded form). *out is a malloc'd
+ * query string, or NULL when there is nothing to suggest. */
+int presse_suggest(presse_db *db, presse_analyzer *a, const presse_query *q, const char *query_text, char **out);
+
+#endif

@@ -1,0 +1,29 @@
+/* The indexer handle, shared by ingest.c and jsonl.c. Internal to libpresse. */
+#ifndef PRESSE_INDEXER_INTERNAL_H
+#define PRESSE_INDEXER_INTERNAL_H
+
+#include <stdarg.h>
+
+#include "presse/presse.h"
+#include "util/buf.h"
+
+struct presse_indexer {
+  presse_db *db;
+  presse_analyzer *an;
+  presse_doc *doc;
+  size_t max_doc_bytes;
+  unsigned batch, pending;
+  unsigned long long docs, bytes, dropped;
+  presse_report_cb report;
+  void *report_ctx;
+  presse_buf err, text, title;
+};
+
+/* Sets the error text on ix and returns rc. */
+int presse_indexer_fail(presse_indexer *ix, int rc, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+#endif

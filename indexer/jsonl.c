@@ -1,0 +1,89 @@
+/* JSON-lines ingest: one release per line, {"id","title","date","text",...}, the format of the
+ * corpora in ../shared/data. A bad line is reported and skipped; the stream goes on. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "indexer/indexer_internal.h"
+
+static void report(presse_indexer *ix, const char *name, unsigned long line, const char *msg) {
+  if (!ix->report) return;
+  char what[512];
+  snprintf(what, sizeof what, "%s:%lu", name, line);
+  ix->report(ix->report_ctx, what, msg);
+}
+
+static unsigned record_date(json_t *v) {
+  const char *s = json_string_value(v);
+  if (!s) return 0;
+  size_t n = strlen(s);
+  if (n > 10 && s[10] == 'T') n = 10; /* "2021-03-04T10:00:00" */
+  unsigned lo, hi;
+  return presse_date_parse_span(s, n, &lo, &hi) == PRESSE_OK ? lo : 0;
+}
+
+int presse_indexer_add_jsonl(presse_indexer *ix, FILE *f, const char *name, size_t *bad) {
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  unsigned long lineno = 0;
+  size_t nbad = 0;
+  int rc = PRESSE_OK;
+  while (rc == PRESSE_OK && (n = getline(&line, &cap, f)) >= 0) {
+    lineno++;
+    size_t len = (size_t)n;
+    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
+    size_t k = 0;
+    while (k < len && (line[k] == ' ' || line[k] == '\t')) k++;
+    if (k == len) continue;
+    json_error_t jerr;
+    json_t *o = json_loadb(line, len, 0, &jerr);
+    char msg[600];
+    if (!o || !json_is_object(o)) {
+      snprintf(msg, sizeof msg, "invalid JSON at column %d: %s", jerr.column, o ? "not an object" : jerr.text);
+      report(ix, name, lineno, msg);
+      nbad++;
+      json_decref(o);
+      continue;
+    }
+    json_t *jid = json_object_get(o, "id"), *jtext = json_object_get(o, "text");
+    char idbuf[64];
+    const char *id = json_string_value(jid);
+    if (json_is_integer(jid)) {
+      snprintf(idbuf, sizeof idbuf, "%lld", (long long)json_integer_value(jid));
+      id = idbuf;
+    }
+    const char *text = json_string_value(jtext);
+    if (!id || !*id || !text) {
+      report(ix, name, lineno, !id || !*id ? "record has no \"id\"" : "record has no \"text\" string");
+      nbad++;
+      json_decref(o);
+      continue;
+    }
+    presse_record r = {0};
+    r.id = id;
+    r.title = json_string_value(json_object_get(o, "title"));
+    r.text = text;
+    r.text_len = json_string_length(jtext);
+    r.date = record_date(json_object_get(o, "date"));
+    r.format = "jsonl";
+    if (memchr(text, '\0', r.text_len)) {
+      report(ix, name, lineno, "text contains a NUL character");
+      nbad++;
+    } else {
+      int r2 = presse_indexer_add_record(ix, &r);
+      if (r2 == PRESSE_EDB || r2 == PRESSE_ELOCKED || r2 == PRESSE_ENOMEM) {
+        rc = r2;
+      } else if (r2 != PRESSE_OK) {
+        report(ix, name, lineno, presse_indexer_errmsg(ix));
+        nbad++;
+      }
+    }
+    json_decref(o);
+  }
+  if (rc == PRESSE_OK && ferror(f)) rc = presse_indexer_fail(ix, PRESSE_EIO, "read error in %s", name);
+  free(line);
+  if (bad) *bad = nbad;
+  return rc;
+}

@@ -1,0 +1,467 @@
+/* presse-index: add releases to the index, remove them, list them, show statistics.
+ * A thin command over libpresse; see usage() for the interface. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "presse/presse.h"
+#include "util/buf.h"
+#include "util/path.h"
+
+enum { EXIT_SKIPPED = 1, EXIT_FATAL = 2 };
+
+static const char *prog = "presse-index";
+static volatile sig_atomic_t interrupted;
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: presse-index [--db DIR] COMMAND [ARGS]\n"
+          "\n"
+          "commands:\n"
+          "  add PATH...          index files (.txt, .md) and directories (recursively); '-' reads stdin\n"
+          "  add --jsonl FILE     index a JSON-lines stream {\"id\",\"title\",\"date\",\"text\"} ('-' = stdin)\n"
+          "  remove ID|PATH...    remove documents by id or file path\n"
+          "  stats                document count, terms, dates, size on disk\n"
+          "  list [--json]        every document: id, date, title\n"
+          "\n"
+          "options:\n"
+          "  --db DIR             database directory (default: $PRESSE_DB, else\n"
+          "                       $XDG_DATA_HOME/presse/db, else ~/.local/share/presse/db)\n"
+          "  --batch N            documents per commit (default 1000)\n"
+          "  --max-size BYTES     skip documents larger than this (default 16 MiB)\n"
+          "  --id ID              the id of the document read from stdin\n"
+          "  --format txt|md      the format of the document read from stdin (default txt)\n"
+          "  -q, --quiet          no progress line and no summary\n"
+          "  -h, --help           this text\n"
+          "\n"
+          "exit status: 0 all indexed, 1 some input was skipped (each named on stderr), 2 fatal error\n");
+}
+
+typedef struct run {
+  presse_indexer *ix;
+  int quiet, tty, fatal;
+  unsigned long skipped;
+  const char *stdin_id;
+  presse_format stdin_fmt;
+  struct timespec start, last_progress;
+} run;
+
+static double since(const struct timespec *t0) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void progress(run *r, int final) {
+  if (r->quiet || !r->tty) return;
+  if (!final && since(&r->last_progress) < 0.2) return;
+  clock_gettime(CLOCK_MONOTONIC, &r->last_progress);
+  presse_indexer_counts c;
+  presse_indexer_counts_get(r->ix, &c);
+  fprintf(stderr, "\r%s: %llu documents, %.1f MB ...%s", prog, c.docs, (double)c.bytes / 1e6, final ? "\r\033[K" : "");
+}
+
+static void on_report(void *ctx, const char *what, const char *msg) {
+  run *r = ctx;
+  if (r->tty && !r->quiet) fputs("\r\033[K", stderr);
+  fprintf(stderr, "%s: %s: %s\n", prog, what, msg);
+  r->skipped++;
+}
+
+/* Handles the status of one input: a per-input failure is reported and counted; a database
+ * failure ends the run. */
+static int handle(run *r, const char *what, int rc) {
+  if (rc == PRESSE_OK) {
+    progress(r, 0);
+    return 0;
+  }
+  if (rc == PRESSE_EDB || rc == PRESSE_ELOCKED || rc == PRESSE_ENOMEM) {
+    fprintf(stderr, "%s: %s: %s\n", prog, what, presse_indexer_errmsg(r->ix));
+    r->fatal = 1;
+    return -1;
+  }
+  on_report(r, what, presse_indexer_errmsg(r->ix));
+  return 0;
+}
+
+static int skip_in_walk(const char *name) {
+  /* hidden files, and the documentation that lives beside releases in a folder */
+  return name[0] == '.' || !strncmp(name, "README", 6) || !strncmp(name, "LICENSE", 7) ||
+         !strncmp(name, "COPYING", 7);
+}
+
+static int cmp_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static int add_path(run *r, const char *path, int depth);
+
+static int add_dir(run *r, const char *path, int depth) {
+  if (depth > 64) {
+    on_report(r, path, "directory nesting too deep (symlink loop?)");
+    return 0;
+  }
+  DIR *d = opendir(path);
+  if (!d) {
+    on_report(r, path, strerror(errno));
+    return 0;
+  }
+  char **names = NULL;
+  size_t n = 0, cap = 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (skip_in_walk(e->d_name)) continue;
+    if (n == cap) {
+      cap = cap ? cap * 2 : 64;
+      char **p = realloc(names, cap * sizeof *p);
+      if (!p) break;
+      names = p;
+    }
+    names[n] = strdup(e->d_name);
+    if (names[n]) n++;
+  }
+  closedir(d);
+  qsort(names, n, sizeof *names, cmp_names); /* a stable order, so runs are repeatable */
+  int rc = 0;
+  presse_buf child = PRESSE_BUF_INIT;
+  for (size_t i = 0; i < n; i++) {
+    if (rc == 0 && !interrupted) {
+      presse_buf_clear(&child);
+      presse_buf_printf(&child, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", names[i]);
+      rc = add_path(r, child.data, depth + 1);
+    }
+    free(names[i]);
+  }
+  presse_buf_free(&child);
+  free(names);
+  return rc;
+}
+
+static int add_stdin(run *r) {
+  presse_buf in = PRESSE_BUF_INIT;
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+    if (presse_buf_append(&in, chunk, n) != PRESSE_OK) break;
+  char idbuf[40];
+  const char *id = r->stdin_id;
+  if (!id) { /* the same text read twice replaces itself */
+    unsigned long long h = 1469598103934665603ull;
+    for (size_t i = 0; i < in.len; i++) h = (h ^ (unsigned char)in.data[i]) * 1099511628211ull;
+    snprintf(idbuf, sizeof idbuf, "stdin:%016llx", h);
+    id = idbuf;
+  }
+  int rc = presse_indexer_add_buffer(r->ix, id, r->stdin_fmt == PRESSE_FMT_MARKDOWN ? "stdin.md" : "stdin.txt",
+                                     in.data ? in.data : "", in.len, r->stdin_fmt);
+  presse_buf_free(&in);
+  return handle(r, "-", rc);
+}
+
+static int add_path(run *r, const char *path, int depth) {
+  if (!strcmp(path, "-")) return add_stdin(r);
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    on_report(r, path, strerror(errno));
+    return 0;
+  }
+  if (S_ISDIR(st.st_mode)) return add_dir(r, path, depth);
+  if (!S_ISREG(st.st_mode)) {
+    on_report(r, path, "not a regular file");
+    return 0;
+  }
+  return handle(r, path, presse_indexer_add_file(r->ix, path));
+}
+
+static int add_jsonl(run *r, const char *path) {
+  FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+  if (!f) {
+    on_report(r, path, strerror(errno));
+    return 0;
+  }
+  size_t bad = 0;
+  int rc = presse_indexer_add_jsonl(r->ix, f, strcmp(path, "-") ? path : "stdin", &bad);
+  if (f != stdin) fclose(f);
+  if (rc == PRESSE_EIO) {
+    on_report(r, path, presse_indexer_errmsg(r->ix));
+    return 0;
+  }
+  return handle(r, path, rc);
+}
+
+static void on_signal(int sig) {
+  (void)sig;
+  interrupted = 1;
+}
+
+static int open_db(const char *path, int mode, presse_db **db) {
+  if (mode == PRESSE_DB_WRITE) {
+    char *parent = strdup(path);
+    char *slash = parent ? strrchr(parent, '/') : NULL;
+    if (slash && slash != parent) {
+      *slash = '\0';
+      if (presse_path_mkdirs(parent) != 0) {
+        fprintf(stderr, "%s: cannot create '%s': %s\n", prog, parent, strerror(errno));
+        free(parent);
+        return EXIT_FATAL;
+      }
+    }
+    free(parent);
+  }
+  int rc = presse_db_open(db, path, mode);
+  if (rc == PRESSE_OK) return 0;
+  if (rc == PRESSE_ENOTFOUND)
+    fprintf(stderr, "%s: no database at '%s' (create one with 'presse-index add')\n", prog, path);
+  else
+    fprintf(stderr, "%s: %s\n", prog, presse_db_errmsg(*db));
+  presse_db_close(*db);
+  *db = NULL;
+  return EXIT_FATAL;
+}
+
+static int cmd_add(const char *dbpath, run *r, char **paths, int npaths, char **jsonl, int njsonl,
+                   const presse_indexer_opts *opts) {
+  if (npaths == 0 && njsonl == 0) {
+    fprintf(stderr, "%s: add: nothing to add (give files, directories, '-' or --jsonl FILE)\n", prog);
+    return EXIT_FATAL;
+  }
+  presse_db *db;
+  int ex = open_db(dbpath, PRESSE_DB_WRITE, &db);
+  if (ex) return ex;
+  if (presse_indexer_new(&r->ix, db, opts) != PRESSE_OK) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    presse_db_close(db);
+    return EXIT_FATAL;
+  }
+  presse_indexer_set_report(r->ix, on_report, r);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  clock_gettime(CLOCK_MONOTONIC, &r->start);
+  r->last_progress = r->start;
+  for (int i = 0; i < npaths && !r->fatal && !interrupted; i++) add_path(r, paths[i], 0);
+  for (int i = 0; i < njsonl && !r->fatal && !interrupted; i++) add_jsonl(r, jsonl[i]);
+  progress(r, 1);
+  presse_indexer_counts c;
+  presse_indexer_counts_get(r->ix, &c);
+  int rc = PRESSE_OK;
+  if (!r->fatal) rc = presse_indexer_commit(r->ix);
+  if (rc != PRESSE_OK) {
+    fprintf(stderr, "%s: commit failed: %s\n", prog, presse_indexer_errmsg(r->ix));
+    r->fatal = 1;
+  }
+  presse_indexer_free(r->ix);
+  r->ix = NULL;
+  double secs = since(&r->start);
+  presse_db_stats st;
+  int have_stats = !r->fatal && presse_db_stats_get(db, &st) == PRESSE_OK;
+  presse_db_close(db);
+  if (!r->quiet) {
+    fprintf(stderr, "%s: indexed %llu documents, %.2f MB in %.2f s (%.2f MB/s)", prog, c.docs, (double)c.bytes / 1e6,
+            secs, secs > 0 ? (double)c.bytes / 1e6 / secs : 0.0);
+    if (r->skipped) fprintf(stderr, "; %lu skipped", r->skipped);
+    if (c.terms_dropped) fprintf(stderr, "; %llu over-long terms dropped", c.terms_dropped);
+    if (have_stats) fprintf(stderr, "; %llu documents in %s", st.docs, dbpath);
+    fputc('\n', stderr);
+  }
+  if (interrupted) {
+    fprintf(stderr, "%s: interrupted; what was indexed so far is committed\n", prog);
+    return 130;
+  }
+  return r->fatal ? EXIT_FATAL : r->skipped ? EXIT_SKIPPED : 0;
+}
+
+static int cmd_remove(const char *dbpath, char **ids, int n) {
+  if (n == 0) {
+    fprintf(stderr, "%s: remove: give one or more ids or paths\n", prog);
+    return EXIT_FATAL;
+  }
+  presse_db *db;
+  int ex = open_db(dbpath, PRESSE_DB_WRITE, &db);
+  if (ex) return ex;
+  int status = 0;
+  for (int i = 0; i < n; i++) {
+    char *abs = presse_path_absolute(ids[i]);
+    int rc = presse_db_remove(db, abs ? abs : ids[i]);
+    if (rc == PRESSE_ENOTFOUND && abs) rc = presse_db_remove(db, ids[i]);
+    free(abs);
+    if (rc == PRESSE_ENOTFOUND) {
+      fprintf(stderr, "%s: %s: no such document in the index\n", prog, ids[i]);
+      status = EXIT_SKIPPED;
+    } else if (rc != PRESSE_OK) {
+      fprintf(stderr, "%s: %s: %s\n", prog, ids[i], presse_db_errmsg(db));
+      presse_db_close(db);
+      return EXIT_FATAL;
+    }
+  }
+  if (presse_db_commit(db) != PRESSE_OK) {
+    fprintf(stderr, "%s: commit failed: %s\n", prog, presse_db_errmsg(db));
+    status = EXIT_FATAL;
+  }
+  presse_db_close(db);
+  return status;
+}
+
+static int cmd_stats(const char *dbpath) {
+  presse_db *db;
+  int ex = open_db(dbpath, PRESSE_DB_READ, &db);
+  if (ex) return ex;
+  presse_db_stats st;
+  int rc = presse_db_stats_get(db, &st);
+  if (rc != PRESSE_OK) {
+    fprintf(stderr, "%s: %s\n", prog, presse_db_errmsg(db));
+    presse_db_close(db);
+    return EXIT_FATAL;
+  }
+  printf("database:        %s\n", dbpath);
+  printf("documents:       %llu\n", st.docs);
+  printf("distinct terms:  %llu\n", st.terms);
+  printf("average length:  %.1f terms\n", st.avg_length);
+  if (st.first_date)
+    printf("dates:           %04u-%02u-%02u .. %04u-%02u-%02u\n", st.first_date / 10000, st.first_date / 100 % 100,
+           st.first_date % 100, st.last_date / 10000, st.last_date / 100 % 100, st.last_date % 100);
+  printf("size on disk:    %.2f MB\n", (double)st.disk_bytes / 1e6);
+  presse_db_close(db);
+  return 0;
+}
+
+typedef struct list_ctx {
+  int json;
+  json_t *arr;
+} list_ctx;
+
+static int on_list(void *vctx, const char *id, const char *data, size_t len) {
+  list_ctx *c = vctx;
+  json_t *o = json_loadb(data, len, 0, NULL);
+  const char *title = o ? json_string_value(json_object_get(o, "title")) : NULL;
+  const char *date = o ? json_string_value(json_object_get(o, "date")) : NULL;
+  if (c->json) {
+    json_t *e = json_object();
+    json_object_set_new(e, "id", json_string(id));
+    json_object_set_new(e, "date", date ? json_string(date) : json_null());
+    json_object_set_new(e, "title", json_string(title ? title : ""));
+    json_array_append_new(c->arr, e);
+  } else {
+    printf("%s\t%s\t%s\n", id, date ? date : "-", title ? title : "");
+  }
+  json_decref(o);
+  return 0;
+}
+
+static int cmd_list(const char *dbpath, int json) {
+  presse_db *db;
+  int ex = open_db(dbpath, PRESSE_DB_READ, &db);
+  if (ex) return ex;
+  list_ctx c = {json, json ? json_array() : NULL};
+  int rc = presse_db_each(db, on_list, &c);
+  if (rc != PRESSE_OK) {
+    fprintf(stderr, "%s: %s\n", prog, presse_db_errmsg(db));
+    presse_db_close(db);
+    json_decref(c.arr);
+    return EXIT_FATAL;
+  }
+  if (json) {
+    json_t *o = json_pack("{s:o}", "documents", c.arr);
+    json_dumpf(o, stdout, JSON_INDENT(1));
+    putchar('\n');
+    json_decref(o);
+  }
+  presse_db_close(db);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  static const struct option longopts[] = {
+      {"db", required_argument, NULL, 'd'},     {"batch", required_argument, NULL, 'b'},
+      {"max-size", required_argument, NULL, 'm'}, {"jsonl", required_argument, NULL, 'j'},
+      {"id", required_argument, NULL, 'i'},     {"format", required_argument, NULL, 'f'},
+      {"json", no_argument, NULL, 'J'},         {"quiet", no_argument, NULL, 'q'},
+      {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+  char *dbpath = NULL;
+  presse_indexer_opts opts = {0, 0};
+  run r;
+  memset(&r, 0, sizeof r);
+  r.stdin_fmt = PRESSE_FMT_TEXT;
+  int json = 0, status;
+  char **jsonl = calloc((size_t)argc + 1, sizeof *jsonl);
+  int njsonl = 0;
+  int c;
+  while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+    char *end;
+    switch (c) {
+      case 'd':
+        free(dbpath);
+        dbpath = strdup(optarg);
+        break;
+      case 'b':
+        opts.batch = (unsigned)strtoul(optarg, &end, 10);
+        if (*end || opts.batch == 0) {
+          fprintf(stderr, "%s: --batch: '%s' is not a positive number\n", prog, optarg);
+          return EXIT_FATAL;
+        }
+        break;
+      case 'm':
+        opts.max_doc_bytes = (size_t)strtoull(optarg, &end, 10);
+        if (*end || opts.max_doc_bytes == 0) {
+          fprintf(stderr, "%s: --max-size: '%s' is not a positive number of bytes\n", prog, optarg);
+          return EXIT_FATAL;
+        }
+        break;
+      case 'j':
+        jsonl[njsonl++] = optarg;
+        break;
+      case 'i':
+        r.stdin_id = optarg;
+        break;
+      case 'f':
+        if (!strcmp(optarg, "md") || !strcmp(optarg, "markdown")) r.stdin_fmt = PRESSE_FMT_MARKDOWN;
+        else if (!strcmp(optarg, "txt") || !strcmp(optarg, "text")) r.stdin_fmt = PRESSE_FMT_TEXT;
+        else {
+          fprintf(stderr, "%s: --format: '%s' is not txt or md\n", prog, optarg);
+          return EXIT_FATAL;
+        }
+        break;
+      case 'J':
+        json = 1;
+        break;
+      case 'q':
+        r.quiet = 1;
+        break;
+      case 'h':
+        usage(stdout);
+        return 0;
+      default:
+        usage(stderr);
+        return EXIT_FATAL;
+    }
+  }
+  if (optind >= argc) {
+    usage(stderr);
+    free(jsonl);
+    free(dbpath);
+    return EXIT_FATAL;
+  }
+  if (!dbpath) dbpath = presse_path_default_db();
+  r.tty = isatty(2);
+  const char *cmd = argv[optind];
+  char **rest = argv + optind + 1;
+  int nrest = argc - optind - 1;
+  if (!strcmp(cmd, "add")) status = cmd_add(dbpath, &r, rest, nrest, jsonl, njsonl, &opts);
+  else if (!strcmp(cmd, "remove") || !strcmp(cmd, "rm")) status = cmd_remove(dbpath, rest, nrest);
+  else if (!strcmp(cmd, "stats")) status = cmd_stats(dbpath);
+  else if (!strcmp(cmd, "list")) status = cmd_list(dbpath, json);
+  else {
+    fprintf(stderr, "%s: unknown command '%s' (add, remove, stats, list)\n", prog, cmd);
+    status = EXIT_FATAL;
+  }
+  free(jsonl);
+  free(dbpath);
+  return status;
+}

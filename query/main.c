@@ -1,0 +1,267 @@
+/* presse-query: search the index and print ranked hits with highlighted snippets, as text for
+ * people or as one JSON document for programs. A thin command over libpresse. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "presse/presse.h"
+#include "util/buf.h"
+#include "util/path.h"
+
+enum { EXIT_NOHITS = 1, EXIT_FATAL = 2 };
+
+static const char *prog = "presse-query";
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: presse-query [OPTIONS] QUERY...\n"
+          "\n"
+          "query language:\n"
+          "  Wort Wort            all words must match (ranked by BM25)\n"
+          "  \"eine Phrase\"        the words in this order\n"
+          "  a OR b, a ODER b     either\n"
+          "  NOT a, NICHT a, -a   without\n"
+          "  Migrant*             words starting with\n"
+          "  ( ... )              grouping\n"
+          "  titel:Wort, title:   in the title\n"
+          "  datum:2025-01..2025-03, datum:30.01.2025, datum:2025   date or date range\n"
+          "\n"
+          "options:\n"
+          "  --db DIR             database (default: $PRESSE_DB, else $XDG_DATA_HOME/presse/db,\n"
+          "                       else ~/.local/share/presse/db)\n"
+          "  --limit N            hits to show (default 10)\n"
+          "  --offset N           skip the first N hits\n"
+          "  --sort relevance|date\n"
+          "  --json               one JSON document on stdout\n"
+          "  --color auto|always|never   bold highlights (auto: when stdout is a terminal;\n"
+          "                       otherwise highlights are marked **like this**)\n"
+          "  -h, --help\n"
+          "\n"
+          "exit status: 0 hits found, 1 no hits, 2 error (bad query, no database)\n");
+}
+
+static unsigned parse_uint(const char *opt, const char *s) {
+  char *end;
+  unsigned long v = strtoul(s, &end, 10);
+  if (*end || *s == '-' || v > 100000) {
+    fprintf(stderr, "%s: %s: '%s' is not a number from 0 to 100000\n", prog, opt, s);
+    exit(EXIT_FATAL);
+  }
+  return (unsigned)v;
+}
+
+static json_t *json_or_null(json_t *o, const char *key) {
+  json_t *v = json_object_get(o, key);
+  return v ? json_incref(v) : json_null();
+}
+
+/* Character (code point) offset of byte offset b in s. */
+static size_t char_offset(const char *s, size_t b) {
+  size_t c = 0;
+  for (size_t i = 0; i < b; i++)
+    if (((unsigned char)s[i] & 0xC0) != 0x80) c++;
+  return c;
+}
+
+static void print_snippet(const presse_snippet *sn, int color) {
+  const char *on = color ? "\033[1m" : "**", *off = color ? "\033[0m" : "**";
+  size_t at = 0;
+  fputs("   ", stdout);
+  for (size_t m = 0; m < sn->nmarks; m++) {
+    fwrite(sn->text + at, 1, sn->marks[2 * m] - at, stdout);
+    fputs(on, stdout);
+    fwrite(sn->text + sn->marks[2 * m], 1, sn->marks[2 * m + 1] - sn->marks[2 * m], stdout);
+    fputs(off, stdout);
+    at = sn->marks[2 * m + 1];
+  }
+  fwrite(sn->text + at, 1, sn->len - at, stdout);
+  putchar('\n');
+}
+
+static int has_weighted(const presse_qnode *n) {
+  if (!n) return 0;
+  if (n->op == PRESSE_Q_TERM || n->op == PRESSE_Q_WILDCARD) return 1;
+  if (n->op == PRESSE_Q_MATCH_ALL || n->op == PRESSE_Q_DATE_RANGE || n->op == PRESSE_Q_BOOL_TERM) return 0;
+  size_t k = (n->op == PRESSE_Q_AND_NOT || n->op == PRESSE_Q_FILTER) && n->nkids ? 1 : n->nkids;
+  for (size_t i = 0; i < k; i++)
+    if (has_weighted(n->kids[i])) return 1;
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  static const struct option longopts[] = {
+      {"db", required_argument, NULL, 'd'},   {"limit", required_argument, NULL, 'l'},
+      {"offset", required_argument, NULL, 'o'}, {"sort", required_argument, NULL, 's'},
+      {"json", no_argument, NULL, 'j'},       {"color", required_argument, NULL, 'c'},
+      {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
+  char *dbpath = NULL;
+  presse_search_opts so = {0, 10, PRESSE_SORT_RELEVANCE, 0, 0};
+  int json = 0, color = -1, sort_given = 0;
+  int c;
+  while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    switch (c) {
+      case 'd':
+        free(dbpath);
+        dbpath = strdup(optarg);
+        break;
+      case 'l':
+        so.limit = parse_uint("--limit", optarg);
+        break;
+      case 'o':
+        so.offset = parse_uint("--offset", optarg);
+        break;
+      case 's':
+        sort_given = 1;
+        if (!strcmp(optarg, "relevance")) so.sort = PRESSE_SORT_RELEVANCE;
+        else if (!strcmp(optarg, "date")) so.sort = PRESSE_SORT_DATE;
+        else {
+          fprintf(stderr, "%s: --sort: '%s' is not relevance or date\n", prog, optarg);
+          return EXIT_FATAL;
+        }
+        break;
+      case 'j':
+        json = 1;
+        break;
+      case 'c':
+        if (!strcmp(optarg, "always")) color = 1;
+        else if (!strcmp(optarg, "never")) color = 0;
+        else if (!strcmp(optarg, "auto")) color = -1;
+        else {
+          fprintf(stderr, "%s: --color: '%s' is not auto, always or never\n", prog, optarg);
+          return EXIT_FATAL;
+        }
+        break;
+      case 'h':
+        usage(stdout);
+        return 0;
+      default:
+        usage(stderr);
+        return EXIT_FATAL;
+    }
+  }
+  if (optind >= argc) {
+    usage(stderr);
+    return EXIT_FATAL;
+  }
+  if (color < 0) color = isatty(1);
+  presse_buf qtext = PRESSE_BUF_INIT;
+  for (int i = optind; i < argc; i++) {
+    if (i > optind) presse_buf_putc(&qtext, ' ');
+    presse_buf_puts(&qtext, argv[i]);
+  }
+  if (!dbpath) dbpath = presse_path_default_db();
+
+  presse_analyzer *an = NULL;
+  presse_query *q = NULL;
+  presse_db *db = NULL;
+  presse_hits *hits = NULL;
+  int status = EXIT_FATAL;
+  if (presse_analyzer_new(&an) != PRESSE_OK) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    goto out;
+  }
+  if (presse_query_parse(&q, an, qtext.data) != PRESSE_OK) {
+    fprintf(stderr, "%s: malformed query at position %zu: %s\n", prog, presse_query_errpos(q) + 1,
+            presse_query_errmsg(q));
+    goto out;
+  }
+  int rc = presse_db_open(&db, dbpath, PRESSE_DB_READ);
+  if (rc != PRESSE_OK) {
+    if (rc == PRESSE_ENOTFOUND)
+      fprintf(stderr, "%s: no database at '%s' (index releases first: presse-index --db '%s' add DIR)\n", prog,
+              dbpath, dbpath);
+    else
+      fprintf(stderr, "%s: %s\n", prog, presse_db_errmsg(db));
+    goto out;
+  }
+  const presse_qnode *tree = presse_query_tree(q);
+  if (!tree) {
+    fprintf(stderr, "%s: the query '%s' has no words to search for\n", prog, qtext.data);
+    goto out;
+  }
+  /* a query of filters only (datum:2025-01) has no relevance to rank by: newest first */
+  if (!sort_given && !has_weighted(tree)) so.sort = PRESSE_SORT_DATE;
+  if (presse_db_search(db, tree, &so, &hits) != PRESSE_OK) {
+    fprintf(stderr, "%s: search failed: %s\n", prog, presse_db_errmsg(db));
+    goto out;
+  }
+  size_t n = presse_hits_count(hits);
+  char *suggestion = NULL;
+  if (n == 0) presse_suggest(db, an, q, qtext.data, &suggestion);
+
+  json_t *jhits = json ? json_array() : NULL;
+  if (!json) {
+    if (n == 0) printf("Keine Treffer für „%s“.\n", qtext.data);
+    else printf("%llu Treffer für „%s“ (%u–%zu):\n\n", presse_hits_total(hits), qtext.data, so.offset + 1,
+                so.offset + n);
+  }
+  for (size_t i = 0; i < n; i++) {
+    size_t dl;
+    const char *data = presse_hits_data(hits, i, &dl);
+    json_t *d = json_loadb(data, dl, 0, NULL);
+    if (!d) d = json_object();
+    const char *text = json_string_value(json_object_get(d, "text"));
+    presse_snippet sn;
+    int have_sn = text && presse_snippet_make(an, q, text, strlen(text), 240, &sn) == PRESSE_OK;
+    const char *title = json_string_value(json_object_get(d, "title"));
+    const char *date = json_string_value(json_object_get(d, "date"));
+    const char *id = json_string_value(json_object_get(d, "id"));
+    if (json) {
+      json_t *h = json_object();
+      json_object_set_new(h, "rank", json_integer((json_int_t)(so.offset + i + 1)));
+      json_object_set_new(h, "id", json_or_null(d, "id"));
+      json_object_set_new(h, "title", json_or_null(d, "title"));
+      json_object_set_new(h, "date", json_or_null(d, "date"));
+      json_object_set_new(h, "path", json_or_null(d, "path"));
+      json_object_set_new(h, "weight", json_real(presse_hits_weight(hits, i)));
+      json_object_set_new(h, "snippet", json_string(have_sn ? sn.text : ""));
+      json_t *marks = json_array();
+      for (size_t m = 0; have_sn && m < sn.nmarks; m++) {
+        size_t bs = sn.marks[2 * m], be = sn.marks[2 * m + 1];
+        json_array_append_new(marks, json_pack("{s:I,s:I,s:I,s:I}", "start", (json_int_t)bs, "end", (json_int_t)be,
+                                               "char_start", (json_int_t)char_offset(sn.text, bs), "char_end",
+                                               (json_int_t)char_offset(sn.text, be)));
+      }
+      json_object_set_new(h, "highlights", marks);
+      json_object_set_new(h, "emails", json_or_null(d, "emails"));
+      json_object_set_new(h, "phones", json_or_null(d, "phones"));
+      json_object_set_new(h, "urls", json_or_null(d, "urls"));
+      json_array_append_new(jhits, h);
+    } else {
+      printf("%zu. %s%s%s\n", so.offset + i + 1, color ? "\033[1m" : "", title ? title : "(ohne Titel)",
+             color ? "\033[0m" : "");
+      printf("   %s  %s\n", date ? date : "----------", id ? id : "");
+      if (have_sn) print_snippet(&sn, color);
+      putchar('\n');
+    }
+    if (have_sn) presse_snippet_free(&sn);
+    json_decref(d);
+  }
+  if (json) {
+    json_t *o = json_object();
+    json_object_set_new(o, "query", json_string(qtext.data));
+    json_object_set_new(o, "total", json_integer((json_int_t)presse_hits_total(hits)));
+    json_object_set_new(o, "offset", json_integer(so.offset));
+    json_object_set_new(o, "limit", json_integer(so.limit));
+    json_object_set_new(o, "hits", jhits);
+    json_object_set_new(o, "suggestion", suggestion ? json_string(suggestion) : json_null());
+    json_dumpf(o, stdout, JSON_INDENT(1));
+    putchar('\n');
+    json_decref(o);
+  } else if (suggestion) {
+    printf("Meinten Sie: %s\n", suggestion);
+  }
+  free(suggestion);
+  status = n ? 0 : EXIT_NOHITS;
+out:
+  presse_hits_free(hits);
+  presse_db_close(db);
+  presse_query_free(q);
+  presse_analyzer_free(an);
+  presse_buf_free(&qtext);
+  free(dbpath);
+  return status;
+}

@@ -1,0 +1,634 @@
+/* The query parser: a hand-written recursive-descent parser for presse's query language (see
+ * include/presse/query.h). Words go through the analysis pipeline the documents went through,
+ * so "Kuehner", "Kühner" and "KÜHNER" become the same terms. Xapian's QueryParser is not used:
+ * its tokenizer disagrees with ours on ß, soft hyphens, gender forms and compounds. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "presse/presse.h"
+#include "query/qtree.h"
+#include "util/buf.h"
+
+/* How much an exact word form counts beside its stem: a query word matches its stem (Z term)
+ * and, with this extra weight, the exact folded form. */
+#define EXACT_WQF 1
+
+typedef struct hl_term {
+  char *text;
+  int is_stem;
+} hl_term;
+
+typedef struct qword {
+  char *text;
+  size_t start, end;
+} qword;
+
+struct presse_query {
+  presse_analyzer *a;
+  const char *src;
+  size_t len, i;
+  int depth;     /* parenthesis depth */
+  int negated;   /* inside a NOT: terms are not highlighted */
+  presse_qnode *root;
+  presse_buf err;
+  size_t errpos;
+  int failed;
+  hl_term *hl;
+  size_t nhl, hlcap;
+  qword *words;
+  size_t nwords, wcap;
+};
+
+/* ---- errors and bookkeeping ---- */
+
+static presse_qnode *fail(presse_query *q, size_t pos, const char *fmt, ...) {
+  if (q->failed) return NULL;
+  q->failed = 1;
+  q->errpos = pos;
+  char msg[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  presse_buf_clear(&q->err);
+  presse_buf_puts(&q->err, msg);
+  return NULL;
+}
+
+static void add_highlight(presse_query *q, const char *t, size_t n, int is_stem) {
+  if (q->negated || n == 0) return;
+  for (size_t i = 0; i < q->nhl; i++)
+    if (q->hl[i].is_stem == is_stem && strlen(q->hl[i].text) == n && !memcmp(q->hl[i].text, t, n)) return;
+  if (q->nhl == q->hlcap) {
+    size_t cap = q->hlcap ? q->hlcap * 2 : 16;
+    hl_term *p = realloc(q->hl, cap * sizeof *p);
+    if (!p) return;
+    q->hl = p;
+    q->hlcap = cap;
+  }
+  char *s = strndup(t, n);
+  if (!s) return;
+  q->hl[q->nhl].text = s;
+  q->hl[q->nhl].is_stem = is_stem;
+  q->nhl++;
+}
+
+static void add_word(presse_query *q, const char *t, size_t n, size_t start, size_t end) {
+  if (q->negated) return;
+  if (q->nwords == q->wcap) {
+    size_t cap = q->wcap ? q->wcap * 2 : 8;
+    qword *p = realloc(q->words, cap * sizeof *p);
+    if (!p) return;
+    q->words = p;
+    q->wcap = cap;
+  }
+  char *s = strndup(t, n);
+  if (!s) return;
+  q->words[q->nwords].text = s;
+  q->words[q->nwords].start = start;
+  q->words[q->nwords].end = end;
+  q->nwords++;
+}
+
+/* ---- lexing ---- */
+
+typedef enum { T_END, T_LP, T_RP, T_QUOTE, T_OR, T_AND, T_NOT, T_CHUNK } ttype;
+
+/* Length of a quote character at s[i] (ASCII or typographic), else 0. */
+static size_t quote_at(const char *s, size_t len, size_t i) {
+  if (s[i] == '"') return 1;
+  if (i + 2 < len + 0 && (unsigned char)s[i] == 0xE2 && (unsigned char)s[i + 1] == 0x80 &&
+      ((unsigned char)s[i + 2] == 0x9E || (unsigned char)s[i + 2] == 0x9C || (unsigned char)s[i + 2] == 0x9D))
+    return 3; /* „ “ ” */
+  if (i + 1 < len && (unsigned char)s[i] == 0xC2 && ((unsigned char)s[i + 1] == 0xAB || (unsigned char)s[i + 1] == 0xBB))
+    return 2; /* « » */
+  return 0;
+}
+
+static void skip_ws(presse_query *q) {
+  while (q->i < q->len && isspace((unsigned char)q->src[q->i])) q->i++;
+}
+
+static size_t chunk_end(presse_query *q, size_t i) {
+  while (i < q->len && !isspace((unsigned char)q->src[i]) && q->src[i] != '(' && q->src[i] != ')' &&
+         !quote_at(q->src, q->len, i))
+    i++;
+  return i;
+}
+
+static int chunk_is(presse_query *q, size_t a, size_t b, const char *w) {
+  size_t n = strlen(w);
+  return b - a == n && memcmp(q->src + a, w, n) == 0;
+}
+
+static ttype peek(presse_query *q) {
+  skip_ws(q);
+  if (q->i >= q->len) return T_END;
+  char c = q->src[q->i];
+  if (c == '(') return T_LP;
+  if (c == ')') return T_RP;
+  if (quote_at(q->src, q->len, q->i)) return T_QUOTE;
+  size_t e = chunk_end(q, q->i);
+  if (chunk_is(q, q->i, e, "OR") || chunk_is(q, q->i, e, "ODER") || chunk_is(q, q->i, e, "|")) return T_OR;
+  if (chunk_is(q, q->i, e, "AND") || chunk_is(q, q->i, e, "UND") || chunk_is(q, q->i, e, "&")) return T_AND;
+  if (chunk_is(q, q->i, e, "NOT") || chunk_is(q, q->i, e, "NICHT")) return T_NOT;
+  return T_CHUNK;
+}
+
+/* ---- words through the analysis pipeline ---- */
+
+typedef struct aterm {
+  char *text, *stem;
+  unsigned pos, flags, token;
+  presse_token_kind kind;
+  size_t start, end;
+} aterm;
+
+typedef struct aterms {
+  aterm *v;
+  size_t n, cap;
+  int oom;
+} aterms;
+
+static int collect(void *ctx, const presse_term *t) {
+  aterms *c = ctx;
+  if (c->n == c->cap) {
+    size_t cap = c->cap ? c->cap * 2 : 16;
+    aterm *p = realloc(c->v, cap * sizeof *p);
+    if (!p) {
+      c->oom = 1;
+      return 1;
+    }
+    c->v = p;
+    c->cap = cap;
+  }
+  aterm *a = &c->v[c->n];
+  a->text = strndup(t->text, t->len);
+  a->stem = t->stem ? strndup(t->stem, t->stem_len) : NULL;
+  a->pos = t->pos;
+  a->flags = t->flags;
+  a->token = t->token;
+  a->kind = t->kind;
+  a->start = t->start;
+  a->end = t->end;
+  c->n++;
+  return 0;
+}
+
+static void aterms_free(aterms *c) {
+  for (size_t i = 0; i < c->n; i++) {
+    free(c->v[i].text);
+    free(c->v[i].stem);
+  }
+  free(c->v);
+}
+
+/* Prefixes of one field: bare words and stems. */
+typedef struct field {
+  const char *word, *stem;
+} field;
+
+static const field BODY = {"", "Z"};
+static const field TITLE = {"S", "ZS"};
+
+/* One word: its exact folded form and its stem, either matches. */
+static presse_qnode *word_node(presse_query *q, const aterm *t, const field *f) {
+  presse_qnode *w = presse_qnode_term(PRESSE_Q_TERM, f->word, t->text, strlen(t->text));
+  if (!w) return NULL;
+  add_highlight(q, t->text, strlen(t->text), 0);
+  if (!t->stem) return w;
+  w->wqf = EXACT_WQF;
+  presse_qnode *or = presse_qnode_new(PRESSE_Q_OR);
+  if (!or) {
+    presse_qnode_free(w);
+    return NULL;
+  }
+  presse_qnode_add(or, w);
+  presse_qnode_add(or, presse_qnode_term(PRESSE_Q_TERM, f->stem, t->stem, strlen(t->stem)));
+  add_highlight(q, t->stem, strlen(t->stem), 1);
+  return or;
+}
+
+/* The terms of one raw token [a, b) as a bag-of-words query. Sets *stop for a stopword. */
+static presse_qnode *token_node(presse_query *q, const aterms *c, size_t a, size_t b, const field *f, int *stop) {
+  *stop = 0;
+  int parts = 0;
+  for (size_t k = a; k < b; k++)
+    if (c->v[k].flags & PRESSE_TERM_PART) parts++;
+  const aterm *first = &c->v[a];
+  if (first->kind == PRESSE_TOK_EMAIL) { /* the address itself, not its words */
+    add_highlight(q, first->text, strlen(first->text), 0);
+    return presse_qnode_term(PRESSE_Q_TERM, f->word, first->text, strlen(first->text));
+  }
+  presse_qnode *or = presse_qnode_new(PRESSE_Q_OR);
+  if (!or) return NULL;
+  if (parts > 1) {
+    /* a hyphenated compound: its parts as a phrase, or the joined whole */
+    presse_qnode *ph = presse_qnode_new(PRESSE_Q_PHRASE);
+    for (size_t k = a; k < b; k++) {
+      const aterm *t = &c->v[k];
+      if ((t->flags & PRESSE_TERM_PART) && !(t->flags & PRESSE_TERM_ALT)) {
+        presse_qnode_add(ph, presse_qnode_term(PRESSE_Q_TERM, f->word, t->text, strlen(t->text)));
+        if (!(t->flags & PRESSE_TERM_STOP)) add_highlight(q, t->text, strlen(t->text), 0);
+      }
+    }
+    presse_qnode_add(or, ph);
+    for (size_t k = a; k < b; k++)
+      if (c->v[k].flags & PRESSE_TERM_WHOLE) presse_qnode_add(or, word_node(q, &c->v[k], f));
+  } else {
+    for (size_t k = a; k < b; k++) {
+      const aterm *t = &c->v[k];
+      if (t->kind == PRESSE_TOK_DATE && (t->flags & PRESSE_TERM_ALT)) continue;
+      if (t->flags & PRESSE_TERM_STOP) *stop = 1;
+      presse_qnode_add(or, word_node(q, t, f));
+    }
+  }
+  return presse_qnode_simplify(or);
+}
+
+/* A phrase: per position the bare forms found there (OR of alternatives), in order. */
+static presse_qnode *phrase_node(presse_query *q, const aterms *c, const field *f) {
+  presse_qnode *ph = presse_qnode_new(PRESSE_Q_PHRASE);
+  if (!ph) return NULL;
+  presse_qnode *cur = NULL;
+  unsigned cur_pos = 0;
+  for (size_t k = 0; k < c->n; k++) {
+    const aterm *t = &c->v[k];
+    if (t->flags & PRESSE_TERM_WHOLE) continue;
+    if (t->kind == PRESSE_TOK_EMAIL) continue; /* its words (PART terms) carry the positions */
+    if (!cur || t->pos != cur_pos) {
+      if (cur) presse_qnode_add(ph, presse_qnode_simplify(cur));
+      cur = presse_qnode_new(PRESSE_Q_OR);
+      cur_pos = t->pos;
+    }
+    presse_qnode_add(cur, presse_qnode_term(PRESSE_Q_TERM, f->word, t->text, strlen(t->text)));
+    if (!(t->flags & PRESSE_TERM_STOP)) add_highlight(q, t->text, strlen(t->text), 0);
+  }
+  if (cur) presse_qnode_add(ph, presse_qnode_simplify(cur));
+  if (ph->nkids == 0) {
+    presse_qnode_free(ph);
+    return NULL;
+  }
+  if (ph->nkids == 1) {
+    presse_qnode *k = ph->kids[0];
+    ph->nkids = 0;
+    presse_qnode_free(ph);
+    return k;
+  }
+  return ph;
+}
+
+static int analyze(presse_query *q, const char *s, size_t n, aterms *c) {
+  memset(c, 0, sizeof *c);
+  int rc = presse_analyze(q->a, s, n, NULL, collect, c);
+  if (c->oom || (rc != PRESSE_OK && rc != PRESSE_EABORT)) {
+    aterms_free(c);
+    return PRESSE_ENOMEM;
+  }
+  return PRESSE_OK;
+}
+
+/* ---- the grammar ---- */
+
+typedef enum { I_POS, I_STOP, I_NEG, I_FILTER } ikind;
+
+typedef struct items {
+  presse_qnode *node[4]; /* by ikind: AND of positives, AND of stopwords, OR of negatives, AND of filters */
+} items;
+
+static void items_add(items *it, ikind k, presse_qnode *n) {
+  if (!n) return;
+  if (!it->node[k]) it->node[k] = presse_qnode_new(k == I_NEG ? PRESSE_Q_OR : PRESSE_Q_AND);
+  if (it->node[k]) presse_qnode_add(it->node[k], n);
+  else presse_qnode_free(n);
+}
+
+static presse_qnode *parse_or(presse_query *q);
+
+/* Words of a chunk (or of a field value) added to the items, one entry per raw token. */
+static void chunk_words(presse_query *q, size_t a, size_t b, const field *f, items *it, int neg) {
+  aterms c;
+  if (analyze(q, q->src + a, b - a, &c) != PRESSE_OK) {
+    fail(q, a, "out of memory");
+    return;
+  }
+  presse_qnode *negs = NULL;
+  for (size_t k = 0; k < c.n;) {
+    size_t e = k;
+    while (e < c.n && c.v[e].token == c.v[k].token) e++;
+    int stop;
+    presse_qnode *n = token_node(q, &c, k, e, f, &stop);
+    if (!neg && !stop && c.v[k].kind == PRESSE_TOK_WORD && f == &BODY)
+      add_word(q, c.v[k].text, strlen(c.v[k].text), a + c.v[k].start, a + c.v[e - 1].end);
+    if (neg) {
+      if (!negs) negs = presse_qnode_new(PRESSE_Q_AND);
+      if (negs) presse_qnode_add(negs, n);
+    } else {
+      items_add(it, stop ? I_STOP : I_POS, n);
+    }
+    k = e;
+  }
+  if (negs) items_add(it, I_NEG, presse_qnode_simplify(negs));
+  aterms_free(&c);
+}
+
+/* Reads a quoted phrase starting at q->i; returns its node (NULL if it has no words). */
+static presse_qnode *read_phrase(presse_query *q, const field *f) {
+  size_t open = q->i;
+  size_t qn = quote_at(q->src, q->len, q->i);
+  size_t s = q->i + qn, e = s;
+  while (e < q->len && !quote_at(q->src, q->len, e)) e++;
+  if (e >= q->len) return fail(q, open, "unbalanced quote: the quote at position %zu is never closed", open + 1);
+  q->i = e + quote_at(q->src, q->len, e);
+  aterms c;
+  if (analyze(q, q->src + s, e - s, &c) != PRESSE_OK) return fail(q, s, "out of memory");
+  presse_qnode *n = phrase_node(q, &c, f);
+  aterms_free(&c);
+  return n;
+}
+
+static int read_date_range(presse_query *q, size_t a, size_t b, unsigned *lo, unsigned *hi) {
+  const char *s = q->src + a;
+  size_t n = b - a;
+  const char *dots = NULL;
+  for (size_t k = 0; k + 1 < n; k++)
+    if (s[k] == '.' && s[k + 1] == '.') {
+      dots = s + k;
+      break;
+    }
+  unsigned l1, h1, l2, h2;
+  if (!dots) {
+    if (n == 0 || presse_date_parse_span(s, n, lo, hi) != PRESSE_OK) {
+      fail(q, a, "cannot read the date '%.*s' at position %zu (use 2025-01-30, 30.01.2025, 2025-01 or 2025)", (int)n, s,
+           a + 1);
+      return -1;
+    }
+    return 0;
+  }
+  size_t ln = (size_t)(dots - s), rs = ln + 2;
+  if (ln == 0) l1 = 19000101;
+  else if (presse_date_parse_span(s, ln, &l1, &h1) != PRESSE_OK) {
+    fail(q, a, "cannot read the date '%.*s' at position %zu", (int)ln, s, a + 1);
+    return -1;
+  }
+  if (rs == n) h2 = 21991231;
+  else if (presse_date_parse_span(s + rs, n - rs, &l2, &h2) != PRESSE_OK) {
+    fail(q, a + rs, "cannot read the date '%.*s' at position %zu", (int)(n - rs), s + rs, a + rs + 1);
+    return -1;
+  }
+  *lo = l1;
+  *hi = h2;
+  if (*lo > *hi) {
+    fail(q, a, "the date range '%.*s' at position %zu ends before it starts", (int)n, s, a + 1);
+    return -1;
+  }
+  return 0;
+}
+
+/* A field name before ':' in the chunk [a, b): 0 none, 1 title, 2 date. */
+static int field_of(presse_query *q, size_t a, size_t b, size_t *colon) {
+  size_t k = a;
+  while (k < b && isalpha((unsigned char)q->src[k])) k++;
+  if (k == a || k >= b || q->src[k] != ':') return 0;
+  *colon = k;
+  char name[16];
+  size_t n = k - a;
+  if (n >= sizeof name) return 0;
+  for (size_t j = 0; j < n; j++) name[j] = (char)tolower((unsigned char)q->src[a + j]);
+  name[n] = '\0';
+  if (!strcmp(name, "titel") || !strcmp(name, "title")) return 1;
+  if (!strcmp(name, "datum") || !strcmp(name, "date")) return 2;
+  return 0;
+}
+
+static void parse_chunk(presse_query *q, items *it, int neg) {
+  size_t a = q->i, b = chunk_end(q, q->i);
+  if (q->src[a] == '-' && b > a + 1 && !neg) { /* -word */
+    q->i = a + 1;
+    q->negated++;
+    parse_chunk(q, it, 1);
+    q->negated--;
+    return;
+  }
+  if (q->src[a] == '+' && b > a + 1) a++; /* +word: required, as every word already is */
+  size_t colon;
+  int fld = field_of(q, a, b, &colon);
+  if (fld == 2) {
+    q->i = b;
+    unsigned lo, hi;
+    if (read_date_range(q, colon + 1, b, &lo, &hi) != 0) return;
+    presse_qnode *r = presse_qnode_new(PRESSE_Q_DATE_RANGE);
+    if (r) {
+      r->lo = lo;
+      r->hi = hi;
+    }
+    items_add(it, neg ? I_NEG : I_FILTER, r);
+    return;
+  }
+  if (fld == 1) {
+    const field *f = &TITLE;
+    if (colon + 1 == b) { /* titel:"..." */
+      q->i = b;
+      if (q->i < q->len && quote_at(q->src, q->len, q->i)) {
+        presse_qnode *n = read_phrase(q, f);
+        items_add(it, neg ? I_NEG : I_POS, n);
+        return;
+      }
+      fail(q, a, "the field '%.*s' at position %zu has no value", (int)(colon - a), q->src + a, a + 1);
+      return;
+    }
+    q->i = b;
+    chunk_words(q, colon + 1, b, f, it, neg);
+    return;
+  }
+  q->i = b;
+  if (q->src[b - 1] == '*') { /* prefix* */
+    if (b - 1 == a) {
+      fail(q, a, "a lone '*' at position %zu: give the start of a word, like Migrant*", a + 1);
+      return;
+    }
+    char folded[256];
+    int n = presse_analyzer_fold(q->a, q->src + a, b - 1 - a, folded, sizeof folded);
+    if (n <= 0) {
+      fail(q, a, "cannot use '%.*s' at position %zu as a prefix", (int)(b - a), q->src + a, a + 1);
+      return;
+    }
+    add_highlight(q, folded, (size_t)n, 2);
+    items_add(it, neg ? I_NEG : I_POS, presse_qnode_term(PRESSE_Q_WILDCARD, "", folded, (size_t)n));
+    return;
+  }
+  chunk_words(q, a, b, &BODY, it, neg);
+}
+
+/* Combines the items of one AND level into a node. */
+static presse_qnode *combine(items *it) {
+  presse_qnode *pos = it->node[I_POS], *stop = it->node[I_STOP];
+  if (!pos && stop) pos = stop; /* a query of stopwords only ("die") still searches them */
+  else presse_qnode_free(stop);
+  pos = presse_qnode_simplify(pos);
+  presse_qnode *filters = it->node[I_FILTER], *neg = it->node[I_NEG];
+  if (filters) {
+    presse_qnode *f = presse_qnode_new(PRESSE_Q_FILTER);
+    presse_qnode_add(f, pos ? pos : presse_qnode_new(PRESSE_Q_MATCH_ALL));
+    for (size_t k = 0; k < filters->nkids; k++) presse_qnode_add(f, filters->kids[k]);
+    filters->nkids = 0;
+    presse_qnode_free(filters);
+    pos = f;
+  }
+  if (neg) {
+    presse_qnode *n = presse_qnode_new(PRESSE_Q_AND_NOT);
+    presse_qnode_add(n, pos ? pos : presse_qnode_new(PRESSE_Q_MATCH_ALL));
+    presse_qnode_add(n, presse_qnode_simplify(neg));
+    pos = n;
+  }
+  return pos;
+}
+
+static presse_qnode *parse_and(presse_query *q) {
+  items it;
+  memset(&it, 0, sizeof it);
+  for (;;) {
+    if (q->failed) break;
+    ttype t = peek(q);
+    if (t == T_END || t == T_OR) break;
+    if (t == T_RP) {
+      if (q->depth == 0) fail(q, q->i, "unbalanced parenthesis: ')' at position %zu has no '('", q->i + 1);
+      break;
+    }
+    if (t == T_AND) {
+      q->i = chunk_end(q, q->i);
+      continue;
+    }
+    int neg = 0;
+    if (t == T_NOT) {
+      q->i = chunk_end(q, q->i);
+      neg = 1;
+      t = peek(q);
+      if (t == T_END || t == T_RP || t == T_OR) {
+        fail(q, q->i, "NOT at the end: nothing to exclude at position %zu", q->i + 1);
+        break;
+      }
+    } else if (t == T_CHUNK && q->src[q->i] == '-' && chunk_end(q, q->i) == q->i + 1) {
+      q->i++; /* a lone '-' before a group or phrase: "-(a b)", - "a b" */
+      neg = 1;
+      t = peek(q);
+      if (t == T_END) break;
+    }
+    if (neg) q->negated++;
+    if (t == T_LP) {
+      size_t open = q->i++;
+      q->depth++;
+      presse_qnode *n = parse_or(q);
+      q->depth--;
+      if (!q->failed) {
+        if (peek(q) != T_RP) {
+          presse_qnode_free(n);
+          fail(q, open, "unbalanced parenthesis: '(' at position %zu is never closed", open + 1);
+        } else {
+          q->i++;
+          items_add(&it, neg ? I_NEG : I_POS, n);
+        }
+      } else {
+        presse_qnode_free(n);
+      }
+    } else if (t == T_QUOTE) {
+      items_add(&it, neg ? I_NEG : I_POS, read_phrase(q, &BODY));
+    } else if (t == T_CHUNK) {
+      parse_chunk(q, &it, neg);
+    } else {
+      fail(q, q->i, "unexpected operator at position %zu", q->i + 1);
+    }
+    if (neg) q->negated--;
+  }
+  if (q->failed) {
+    for (int k = 0; k < 4; k++) presse_qnode_free(it.node[k]);
+    return NULL;
+  }
+  return combine(&it);
+}
+
+static presse_qnode *parse_or(presse_query *q) {
+  size_t start = q->i;
+  presse_qnode *left = parse_and(q);
+  if (q->failed) return NULL;
+  presse_qnode *or = NULL;
+  while (peek(q) == T_OR) {
+    size_t at = q->i;
+    q->i = chunk_end(q, q->i);
+    if (!left) {
+      fail(q, at, "'%.*s' at position %zu has nothing on its left", (int)(q->i - at), q->src + at, at + 1);
+      break;
+    }
+    presse_qnode *right = parse_and(q);
+    if (q->failed) break;
+    if (!right) {
+      fail(q, at, "'%.*s' at position %zu has nothing on its right", (int)(q->i - at), q->src + at, at + 1);
+      break;
+    }
+    if (!or) {
+      or = presse_qnode_new(PRESSE_Q_OR);
+      presse_qnode_add(or, left);
+      left = NULL;
+    }
+    presse_qnode_add(or, right);
+  }
+  (void)start;
+  if (q->failed) {
+    presse_qnode_free(left);
+    presse_qnode_free(or);
+    return NULL;
+  }
+  return or ? or : left;
+}
+
+int presse_query_parse(presse_query **out, presse_analyzer *a, const char *text) {
+  *out = NULL;
+  presse_query *q = calloc(1, sizeof *q);
+  if (!q) return PRESSE_ENOMEM;
+  *out = q;
+  q->a = a;
+  q->src = text;
+  q->len = strlen(text);
+  size_t bad;
+  if (!presse_utf8_check(text, q->len, &bad)) {
+    fail(q, bad, "the query is not valid UTF-8 (byte %zu)", bad + 1);
+    return PRESSE_EQUERY;
+  }
+  q->root = parse_or(q);
+  if (!q->failed && q->i < q->len) fail(q, q->i, "unexpected ')' at position %zu", q->i + 1);
+  if (q->failed) {
+    presse_qnode_free(q->root);
+    q->root = NULL;
+    return PRESSE_EQUERY;
+  }
+  return PRESSE_OK;
+}
+
+void presse_query_free(presse_query *q) {
+  if (!q) return;
+  presse_qnode_free(q->root);
+  presse_buf_free(&q->err);
+  for (size_t i = 0; i < q->nhl; i++) free(q->hl[i].text);
+  free(q->hl);
+  for (size_t i = 0; i < q->nwords; i++) free(q->words[i].text);
+  free(q->words);
+  free(q);
+}
+
+const char *presse_query_errmsg(const presse_query *q) { return q && q->err.len ? q->err.data : "no error"; }
+size_t presse_query_errpos(const presse_query *q) { return q ? q->errpos : 0; }
+const presse_qnode *presse_query_tree(const presse_query *q) { return q ? q->root : NULL; }
+size_t presse_query_nhighlight(const presse_query *q) { return q->nhl; }
+const char *presse_query_highlight(const presse_query *q, size_t i, int *is_stem) {
+  if (is_stem) *is_stem = q->hl[i].is_stem;
+  return q->hl[i].text;
+}
+size_t presse_query_nwords(const presse_query *q) { return q->nwords; }
+const char *presse_query_word(const presse_query *q, size_t i, size_t *start, size_t *end) {
+  if (start) *start = q->words[i].start;
+  if (end) *end = q->words[i].end;
+  return q->words[i].text;
+}

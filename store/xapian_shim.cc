@@ -1,0 +1,319 @@
+// The only C++ in presse: a thin extern "C" shim over Xapian (storage, BM25 ranking, value
+// ranges). Every entry point catches Xapian::Error (not a std::exception), then std::exception,
+// then anything else, keeps the message on the handle and returns a status: no exception ever
+// crosses into C. Commits are explicit because Xapian's destructors swallow errors.
+#include <xapian.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+extern "C" {
+#include "document/document.h"
+#include "presse/presse.h"
+}
+
+struct presse_db {
+  std::unique_ptr<Xapian::Database> db;  // the WritableDatabase when writable
+  Xapian::WritableDatabase *wdb = nullptr;
+  std::string path;
+  std::string err;
+};
+
+struct presse_hits {
+  struct hit {
+    Xapian::docid did;
+    double weight;
+    std::string data;
+  };
+  std::vector<hit> hits;
+  unsigned long long total = 0;
+};
+
+namespace {
+
+// BM25 defaults, chosen by measurement on the known-item benchmark (bench/): see README.
+constexpr double kDefaultK1 = 1.2;
+constexpr double kDefaultB = 0.75;
+
+template <typename F>
+int guard(presse_db *db, F &&f) {
+  try {
+    return f();
+  } catch (const Xapian::DatabaseLockError &e) {
+    if (db) db->err = "database '" + db->path + "' is locked by another writer";
+    return PRESSE_ELOCKED;
+  } catch (const Xapian::DatabaseNotFoundError &e) {
+    if (db) db->err = "no database at '" + db->path + "'";
+    return PRESSE_ENOTFOUND;
+  } catch (const Xapian::DatabaseOpeningError &e) {
+    if (db) db->err = "cannot open database '" + db->path + "': " + e.get_msg();
+    return PRESSE_ENOTFOUND;
+  } catch (const Xapian::Error &e) {
+    if (db) db->err = e.get_type() + std::string(": ") + e.get_msg();
+    return PRESSE_EDB;
+  } catch (const std::bad_alloc &) {
+    if (db) db->err = "out of memory";
+    return PRESSE_ENOMEM;
+  } catch (const std::exception &e) {
+    if (db) db->err = e.what();
+    return PRESSE_EDB;
+  } catch (...) {
+    if (db) db->err = "unknown error in the Xapian shim";
+    return PRESSE_EDB;
+  }
+}
+
+Xapian::Query build(const presse_qnode *q) {
+  std::vector<Xapian::Query> kids;
+  kids.reserve(q->nkids);
+  for (size_t i = 0; i < q->nkids; i++) kids.push_back(build(q->kids[i]));
+  switch (q->op) {
+    case PRESSE_Q_TERM:
+      return Xapian::Query(q->term, q->wqf ? q->wqf : 1);
+    case PRESSE_Q_BOOL_TERM:
+      return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(q->term), 0.0);
+    case PRESSE_Q_AND:
+      return Xapian::Query(Xapian::Query::OP_AND, kids.begin(), kids.end());
+    case PRESSE_Q_OR:
+      return Xapian::Query(Xapian::Query::OP_OR, kids.begin(), kids.end());
+    case PRESSE_Q_AND_NOT: {
+      if (kids.empty()) return Xapian::Query();
+      Xapian::Query rest(Xapian::Query::OP_OR, kids.begin() + 1, kids.end());
+      return Xapian::Query(Xapian::Query::OP_AND_NOT, kids[0], rest);
+    }
+    case PRESSE_Q_PHRASE:
+      return Xapian::Query(Xapian::Query::OP_PHRASE, kids.begin(), kids.end(), (Xapian::termcount)kids.size());
+    case PRESSE_Q_WILDCARD:
+      return Xapian::Query(Xapian::Query::OP_WILDCARD, q->term, 512, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    case PRESSE_Q_DATE_RANGE: {
+      char lo[16], hi[16];
+      snprintf(lo, sizeof lo, "%08u", q->lo);
+      snprintf(hi, sizeof hi, "%08u", q->hi);
+      return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, PRESSE_SLOT_DATE, lo, hi);
+    }
+    case PRESSE_Q_MATCH_ALL:
+      return Xapian::Query::MatchAll;
+    case PRESSE_Q_FILTER: {
+      if (kids.empty()) return Xapian::Query();
+      Xapian::Query rest(Xapian::Query::OP_AND, kids.begin() + 1, kids.end());
+      return Xapian::Query(Xapian::Query::OP_FILTER, kids[0], rest);
+    }
+    case PRESSE_Q_SCALE:
+      return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, kids.empty() ? Xapian::Query() : kids[0], q->scale);
+  }
+  return Xapian::Query();
+}
+
+unsigned long long dir_bytes(const std::string &path) {
+  unsigned long long n = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(path, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code ec2;
+    if (it->is_regular_file(ec2)) n += it->file_size(ec2);
+  }
+  return n;
+}
+
+}  // namespace
+
+extern "C" {
+
+int presse_db_open(presse_db **out, const char *path, int mode) {
+  *out = nullptr;
+  presse_db *db;
+  try {
+    db = new presse_db;
+    db->path = path;
+  } catch (...) {
+    return PRESSE_ENOMEM;
+  }
+  *out = db;
+  return guard(db, [&] {
+    if (mode == PRESSE_DB_WRITE) {
+      auto *w = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
+      db->db.reset(w);
+      db->wdb = w;
+    } else {
+      std::error_code ec;
+      if (!std::filesystem::exists(path, ec)) {
+        db->err = std::string("no database at '") + path + "'";
+        return (int)PRESSE_ENOTFOUND;
+      }
+      db->db.reset(new Xapian::Database(path));
+    }
+    return (int)PRESSE_OK;
+  });
+}
+
+void presse_db_close(presse_db *db) {
+  if (!db) return;
+  guard(db, [&] {
+    if (db->wdb) db->wdb->commit();
+    if (db->db) db->db->close();
+    return (int)PRESSE_OK;
+  });
+  delete db;
+}
+
+const char *presse_db_errmsg(const presse_db *db) {
+  if (!db) return "out of memory";
+  return db->err.empty() ? "no error" : db->err.c_str();
+}
+
+static int need_writable(presse_db *db) {
+  if (db->wdb) return PRESSE_OK;
+  db->err = "database '" + db->path + "' is open read-only";
+  return PRESSE_EINVAL;
+}
+
+int presse_db_put(presse_db *db, const presse_doc *d) {
+  if (int rc = need_writable(db)) return rc;
+  return guard(db, [&] {
+    Xapian::Document xd;
+    const char *arena = d->arena.data;
+    for (size_t i = 0; i < d->npost; i++) {
+      const presse_posting &p = d->post[i];
+      std::string term(arena + p.off, p.len);
+      if (p.boolean)
+        xd.add_boolean_term(term);
+      else if (p.pos)
+        xd.add_posting(term, p.pos, p.wdf);
+      else
+        xd.add_term(term, p.wdf);
+    }
+    std::string idterm(d->id_term.data, d->id_term.len);
+    xd.add_boolean_term(idterm);
+    if (d->date[0]) xd.add_value(PRESSE_SLOT_DATE, d->date);
+    xd.set_data(std::string(d->data.data ? d->data.data : "", d->data.len));
+    db->wdb->replace_document(idterm, xd);
+    return (int)PRESSE_OK;
+  });
+}
+
+int presse_db_remove(presse_db *db, const char *id) {
+  if (int rc = need_writable(db)) return rc;
+  presse_buf t = PRESSE_BUF_INIT;
+  if (presse_doc_id_term(id, &t) != PRESSE_OK) return PRESSE_ENOMEM;
+  std::string term(t.data, t.len);
+  presse_buf_free(&t);
+  return guard(db, [&] {
+    if (!db->wdb->term_exists(term)) {
+      db->err = std::string("no document with id '") + id + "'";
+      return (int)PRESSE_ENOTFOUND;
+    }
+    db->wdb->delete_document(term);
+    return (int)PRESSE_OK;
+  });
+}
+
+int presse_db_commit(presse_db *db) {
+  if (int rc = need_writable(db)) return rc;
+  return guard(db, [&] {
+    db->wdb->commit();
+    return (int)PRESSE_OK;
+  });
+}
+
+int presse_db_cancel(presse_db *db) {
+  if (int rc = need_writable(db)) return rc;
+  return guard(db, [&] {
+    db->wdb->begin_transaction(false);
+    db->wdb->cancel_transaction();
+    return (int)PRESSE_OK;
+  });
+}
+
+int presse_db_stats_get(presse_db *db, presse_db_stats *out) {
+  std::memset(out, 0, sizeof *out);
+  return guard(db, [&] {
+    Xapian::Database &x = *db->db;
+    out->docs = x.get_doccount();
+    out->avg_length = x.get_avlength();
+    out->positions = (unsigned long long)(out->avg_length * (double)out->docs + 0.5);
+    unsigned long long terms = 0;
+    for (auto t = x.allterms_begin(); t != x.allterms_end(); ++t) terms++;
+    out->terms = terms;
+    std::string lo = x.get_value_lower_bound(PRESSE_SLOT_DATE), hi = x.get_value_upper_bound(PRESSE_SLOT_DATE);
+    if (lo.size() == 8) out->first_date = (unsigned)std::stoul(lo);
+    if (hi.size() == 8) out->last_date = (unsigned)std::stoul(hi);
+    out->disk_bytes = dir_bytes(db->path);
+    return (int)PRESSE_OK;
+  });
+}
+
+int presse_db_each(presse_db *db, presse_db_doc_cb cb, void *ctx) {
+  return guard(db, [&] {
+    Xapian::Database &x = *db->db;
+    for (auto p = x.postlist_begin(""); p != x.postlist_end(""); ++p) {
+      Xapian::Document doc = x.get_document(*p);
+      std::string id;
+      for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+        t.skip_to("Q");
+        if (t != doc.termlist_end() && (*t)[0] == 'Q') id = (*t).substr(1);
+        break;
+      }
+      std::string data = doc.get_data();
+      if (cb(ctx, id.c_str(), data.c_str(), data.size())) return (int)PRESSE_EABORT;
+    }
+    return (int)PRESSE_OK;
+  });
+}
+
+int presse_db_search(presse_db *db, const presse_qnode *q, const presse_search_opts *opts, presse_hits **out) {
+  *out = nullptr;
+  return guard(db, [&] {
+    std::unique_ptr<presse_hits> h(new presse_hits);
+    if (q) {
+      Xapian::Enquire enq(*db->db);
+      enq.set_query(build(q));
+      double k1 = opts && opts->bm25_k1 > 0 ? opts->bm25_k1 : kDefaultK1;
+      double b = opts && opts->bm25_b > 0 ? opts->bm25_b : kDefaultB;
+      enq.set_weighting_scheme(Xapian::BM25Weight(k1, 0, 1, b, 0.5));
+      if (opts && opts->sort == PRESSE_SORT_DATE) enq.set_sort_by_value_then_relevance(PRESSE_SLOT_DATE, true);
+      unsigned offset = opts ? opts->offset : 0, limit = opts && opts->limit ? opts->limit : 10;
+      Xapian::MSet ms = enq.get_mset(offset, limit, offset + limit + 100);
+      h->total = ms.get_matches_estimated();
+      for (auto it = ms.begin(); it != ms.end(); ++it)
+        h->hits.push_back({*it, it.get_weight(), it.get_document().get_data()});
+    }
+    *out = h.release();
+    return (int)PRESSE_OK;
+  });
+}
+
+void presse_hits_free(presse_hits *h) { delete h; }
+size_t presse_hits_count(const presse_hits *h) { return h ? h->hits.size() : 0; }
+unsigned long long presse_hits_total(const presse_hits *h) { return h ? h->total : 0; }
+double presse_hits_weight(const presse_hits *h, size_t i) { return h->hits[i].weight; }
+unsigned presse_hits_docid(const presse_hits *h, size_t i) { return h->hits[i].did; }
+const char *presse_hits_data(const presse_hits *h, size_t i, size_t *len) {
+  if (len) *len = h->hits[i].data.size();
+  return h->hits[i].data.c_str();
+}
+
+int presse_db_terms(presse_db *db, const char *prefix, presse_db_term_cb cb, void *ctx) {
+  return guard(db, [&] {
+    Xapian::Database &x = *db->db;
+    for (auto t = x.allterms_begin(prefix); t != x.allterms_end(prefix); ++t) {
+      std::string s = *t;
+      if (cb(ctx, s.data(), s.size(), t.get_termfreq())) return (int)PRESSE_EABORT;
+    }
+    return (int)PRESSE_OK;
+  });
+}
+
+unsigned long long presse_db_termfreq(presse_db *db, const char *term) {
+  unsigned long long f = 0;
+  guard(db, [&] {
+    f = db->db->get_termfreq(term);
+    return (int)PRESSE_OK;
+  });
+  return f;
+}
+
+}  // extern "C"
