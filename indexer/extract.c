@@ -60,6 +60,28 @@ static int block_end(cmark_node_type t) {
          t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_CODE_BLOCK || t == CMARK_NODE_THEMATIC_BREAK;
 }
 
+/* "[Kontakt](mailto:a@b.de)": the address would vanish with the markup, so it follows the link
+ * text in parentheses, unless the text already shows it ("[www.hagen.de](http://www.hagen.de)"). */
+static int keep_link_target(cmark_node *n, presse_buf *text, size_t link_start) {
+  const char *url = cmark_node_get_url(n);
+  if (!url) return PRESSE_OK;
+  int is_mail = !strncasecmp(url, "mailto:", 7);
+  const char *shown = url;
+  if (is_mail) shown += 7;
+  else if (!strncasecmp(url, "https://", 8)) shown += 8;
+  else if (!strncasecmp(url, "http://", 7)) shown += 7;
+  else return PRESSE_OK;
+  size_t n_shown = strlen(shown);
+  while (n_shown && shown[n_shown - 1] == '/') n_shown--;
+  if (n_shown == 0) return PRESSE_OK;
+  for (const char *p = text->data ? text->data + link_start : ""; *p; p++)
+    if (!strncasecmp(p, shown, n_shown)) return PRESSE_OK;
+  int rc = presse_buf_puts(text, " (");
+  if (rc == PRESSE_OK) rc = presse_buf_puts(text, is_mail ? shown : url);
+  if (rc == PRESSE_OK) rc = presse_buf_putc(text, ')');
+  return rc;
+}
+
 int presse_extract_markdown(const char *md, size_t len, presse_buf *text, presse_buf *title) {
   presse_buf_clear(text);
   presse_buf_clear(title);
@@ -68,7 +90,7 @@ int presse_extract_markdown(const char *md, size_t len, presse_buf *text, presse
   cmark_iter *it = cmark_iter_new(doc);
   int rc = it ? PRESSE_OK : PRESSE_ENOMEM;
   int in_heading = 0, have_title = 0;
-  size_t heading_start = 0;
+  size_t heading_start = 0, link_start = 0;
   cmark_event_type ev;
   while (rc == PRESSE_OK && it && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
     cmark_node *n = cmark_iter_get_node(it);
@@ -90,10 +112,14 @@ int presse_extract_markdown(const char *md, size_t len, presse_buf *text, presse
           in_heading = 1;
           heading_start = text->len;
           break;
+        case CMARK_NODE_LINK:
+          link_start = text->len;
+          break;
         default:
           break;
       }
     } else if (ev == CMARK_EVENT_EXIT) {
+      if (t == CMARK_NODE_LINK) rc = keep_link_target(n, text, link_start);
       if (t == CMARK_NODE_HEADING && in_heading) {
         in_heading = 0;
         size_t a = heading_start, b = text->len;

@@ -1,0 +1,15 @@
+#!/bin/sh
+# Installs the Debian packages presse needs to build, test and benchmark, if any are missing.
+# Run as root (or with sudo). Package purposes are listed in README.md.
+set -eu
+PKGS="build-essential cmake pkg-config libxapian-dev libstemmer-dev libutf8proc-dev libjansson-dev libcmark-dev util-linux"
+missing=
+for p in $PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+SUDO=
+[ "$(id -u)" = 0 ] || SUDO=sudo
+echo "installing:$missing" >&2
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

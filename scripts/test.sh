@@ -1,0 +1,13 @@
+#!/bin/sh
+# Builds presse and runs the whole test suite twice: an optimised build, then one under
+# AddressSanitizer and UndefinedBehaviorSanitizer. Warnings are errors in both.
+set -eu
+cd "$(dirname "$0")/.."
+sh scripts/install-deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPRESSE_WERROR=ON >/dev/null
+cmake --build build -j2
+ctest --test-dir build --output-on-failure -j2
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPRESSE_SANITIZE=ON -DPRESSE_WERROR=ON >/dev/null
+cmake --build build-asan -j2
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure -j2

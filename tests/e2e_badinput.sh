@@ -1,0 +1,112 @@
+#!/bin/sh
+# End-to-end: every kind of bad input gets a one-line message naming the input and the cause, a
+# non-zero exit status, the good files beside it are indexed, and nothing stored is lost.
+set -u
+INDEX=$1 QUERY=$2 SRC=$3
+TMP=$(mktemp -d) || exit 1
+chmod 755 "$TMP"
+LOCKPID=
+trap '[ -n "$LOCKPID" ] && kill $LOCKPID 2>/dev/null; rm -rf "$TMP"' EXIT
+DB=$TMP/db
+fails=0 passes=0
+ok() { passes=$((passes + 1)); }
+bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+docs() { "$INDEX" --db "$DB" stats | awk '/^documents:/ {print $2}'; }
+# expect STATUS PATTERN CMD...: runs CMD, checks its exit status and that stderr matches PATTERN
+expect() {
+  want=$1 pat=$2; shift 2
+  "$@" >"$TMP/out" 2>"$TMP/err"; st=$?
+  [ "$st" = "$want" ] && ok || bad "[$*] exited $st, expected $want; stderr: $(cat "$TMP/err")"
+  grep -q -- "$pat" "$TMP/err" && ok || bad "[$*] stderr lacks '$pat': $(cat "$TMP/err")"
+}
+
+"$INDEX" --db "$DB" -q add "$SRC/corpus" || bad "indexing corpus/ failed"
+before=$(docs)
+
+mkdir "$TMP/in"
+printf 'Gute Meldung aus Bochum\n\nDer Stadtrat tagt.\n' > "$TMP/in/good.txt"
+printf 'Titel\n\nB\374rger in K\366ln\n' > "$TMP/in/latin1.txt"            # ISO-8859-1, not UTF-8
+printf 'PK\003\004\000\000binary\000junk' > "$TMP/in/binary.txt"
+: > "$TMP/in/empty.txt"
+printf 'not a release' > "$TMP/in/picture.png"
+expect 1 "latin1.txt: invalid UTF-8 at byte offset 8" "$INDEX" --db "$DB" add "$TMP/in"
+grep -q "binary.txt: binary file" "$TMP/err" && ok || bad "binary file not reported"
+grep -q "empty.txt: empty file" "$TMP/err" && ok || bad "empty file not reported"
+grep -q "picture.png: unsupported file type '.png'" "$TMP/err" && ok || bad "unsupported type not reported"
+[ "$(grep -c 'presse-index: .*/in/' "$TMP/err")" = 4 ] && ok || bad "expected 4 one-line messages: $(cat "$TMP/err")"
+"$QUERY" --db "$DB" Stadtrat Bochum | grep -q good.txt && ok || bad "the good file beside the bad ones was not indexed"
+[ "$(docs)" = $((before + 1)) ] && ok || bad "document count $(docs), expected $((before + 1))"
+
+# a missing path and unreadable files
+expect 1 "does-not-exist.txt: No such file or directory" "$INDEX" --db "$DB" add "$TMP/does-not-exist.txt"
+mkdir "$TMP/locked"
+printf 'Gesperrt\n\nText.\n' > "$TMP/locked/secret.txt"
+printf 'Lesbar aus Witten\n\nText.\n' > "$TMP/locked/open.txt"
+chmod 000 "$TMP/locked/secret.txt"
+if [ "$(id -u)" = 0 ]; then
+  # root reads everything: run this check as nobody, on a copy of the database nobody may write
+  if command -v setpriv >/dev/null 2>&1; then
+    cp -r "$DB" "$TMP/db2" && chmod -R a+rwX "$TMP/db2"
+    expect 1 "secret.txt: Permission denied" setpriv --reuid=65534 --regid=65534 --clear-groups \
+      "$INDEX" --db "$TMP/db2" add "$TMP/locked"
+    "$QUERY" --db "$TMP/db2" Witten | grep -q open.txt && ok || bad "readable file beside an unreadable one not indexed"
+  else
+    echo "note: running as root without setpriv; unreadable-file check skipped" >&2
+  fi
+else
+  expect 1 "secret.txt: Permission denied" "$INDEX" --db "$DB" add "$TMP/locked"
+fi
+
+# a 50 MB file: over the default size limit it is skipped with a message; with a higher limit it is indexed
+awk 'BEGIN { print "Grosse Datei\n"; for (i = 0; i < 830000; i++) print "Verkehrsmeldung Nummer " i " auf der Autobahn A40 bei Essen"; }' \
+  > "$TMP/huge.txt"
+size=$(wc -c < "$TMP/huge.txt")
+[ "$size" -gt 50000000 ] && ok || bad "test file is only $size bytes"
+expect 1 "huge.txt: .* bytes is over the limit" "$INDEX" --db "$DB" add "$TMP/huge.txt"
+expect 0 "indexed 1 documents" "$INDEX" --db "$DB" --max-size 60000000 add "$TMP/huge.txt"
+"$QUERY" --db "$DB" Verkehrsmeldung Autobahn | grep -q huge.txt && ok || bad "the 50 MB file is not searchable"
+
+# a term over Xapian's 245-byte limit
+{ printf 'Lange Wörter\n\nVor '; head -c 300 /dev/zero | tr '\0' 'x'; printf ' steht Recklinghausen.\n'; } > "$TMP/long.txt"
+expect 0 "over-long terms dropped" "$INDEX" --db "$DB" add "$TMP/long.txt"
+"$QUERY" --db "$DB" Recklinghausen | grep -q long.txt && ok || bad "file with an over-long word not searchable"
+
+# a missing database
+expect 2 "no database at '$TMP/nowhere'" "$QUERY" --db "$TMP/nowhere" Hagen
+expect 2 "no database at '$TMP/nowhere'" "$INDEX" --db "$TMP/nowhere" stats
+
+# a database locked by another writer: a writer waiting on stdin holds the lock
+mkfifo "$TMP/fifo"
+"$INDEX" --db "$DB" -q add - < "$TMP/fifo" &
+LOCKPID=$!
+exec 3>"$TMP/fifo"
+sleep 1
+expect 2 "database '$DB' is locked by another writer" "$INDEX" --db "$DB" add "$TMP/in/good.txt"
+"$QUERY" --db "$DB" Kühner >/dev/null && ok || bad "readers must work while a writer holds the lock"
+printf 'Meldung aus der Pipe\n\nText aus Hattingen.\n' >&3
+exec 3>&-
+wait $LOCKPID && ok || bad "the writer holding the lock failed"
+LOCKPID=
+
+# malformed queries point at the position
+expect 2 "malformed query at position 1: unbalanced quote" "$QUERY" --db "$DB" '"Rolle von'
+expect 2 "malformed query at position 7: unbalanced parenthesis" "$QUERY" --db "$DB" 'Hagen (Herne OR Essen'
+expect 2 "malformed query at position 12: unbalanced parenthesis" "$QUERY" --db "$DB" 'Hagen Herne)'
+expect 2 "cannot read the date" "$QUERY" --db "$DB" 'datum:morgen'
+expect 2 "not valid UTF-8" "$QUERY" --db "$DB" "$(printf 'K\374hner')"
+
+# bad JSONL lines are named by line number; the good lines are indexed
+printf '{"id":"j1","title":"Brand in Moabit","text":"Feuer in Moabit."}\n{broken\n{"id":"j2"}\n' > "$TMP/bad.jsonl"
+expect 1 "bad.jsonl:2: invalid JSON" "$INDEX" --db "$DB" add --jsonl "$TMP/bad.jsonl"
+grep -q 'bad.jsonl:3: record has no "text"' "$TMP/err" && ok || bad "JSONL record without text not reported"
+"$QUERY" --db "$DB" Moabit | grep -q j1 && ok || bad "good JSONL line not indexed"
+
+# nothing already stored was lost: every corpus release is still there
+for f in "$SRC"/corpus/[0-9]*.md; do
+  "$INDEX" --db "$DB" list | grep -q "$(basename "$f")" || { bad "$(basename "$f") lost"; break; }
+done
+ok
+"$QUERY" --db "$DB" Kühner | grep -q 000_stadt-hagen && ok || bad "the seed release was lost"
+
+echo "e2e_badinput: $passes passed, $fails failed"
+[ $fails -eq 0 ]

@@ -1,0 +1,202 @@
+/* Unit tests of the analysis pipeline: UTF-8 validation, folding, dates, the tokenizer's special
+ * tokens, hyphenation, gender forms, compounds, stopwords and stems. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "presse/presse.h"
+#include "util/buf.h"
+
+static presse_analyzer *an;
+
+typedef struct dump {
+  presse_buf b;
+} dump;
+
+static int on_term(void *ctx, const presse_term *t) {
+  dump *d = ctx;
+  if (d->b.len) presse_buf_putc(&d->b, ' ');
+  presse_buf_append(&d->b, t->text, t->len);
+  presse_buf_printf(&d->b, "@%u", t->pos);
+  if (t->flags & PRESSE_TERM_STOP) presse_buf_putc(&d->b, '!');
+  if (t->flags & PRESSE_TERM_PART) presse_buf_putc(&d->b, '~');
+  if (t->flags & PRESSE_TERM_ALT) presse_buf_putc(&d->b, '+');
+  static const char *kinds[] = {"", "#num", "#date", "#tel", "#mail", "#url"};
+  presse_buf_puts(&d->b, kinds[t->kind]);
+  return 0;
+}
+
+/* "term@pos" for every term, flags: ! stopword, ~ part, + alternative; #kind for non-words. */
+static char *terms(const char *text) {
+  dump d = {PRESSE_BUF_INIT};
+  presse_analyze(an, text, strlen(text), NULL, on_term, &d);
+  return presse_buf_detach(&d.b);
+}
+
+#define CHECK_TERMS(text, expected)   \
+  do {                                \
+    char *got_ = terms(text);         \
+    CHECK_STR(got_, expected);        \
+    free(got_);                       \
+  } while (0)
+
+static int on_stem(void *ctx, const presse_term *t) {
+  presse_buf *b = ctx;
+  if (b->len) presse_buf_putc(b, ' ');
+  if (t->stem) presse_buf_append(b, t->stem, t->stem_len);
+  else presse_buf_putc(b, '-');
+  return 0;
+}
+
+static char *stems(const char *text) {
+  presse_buf b = PRESSE_BUF_INIT;
+  presse_analyze(an, text, strlen(text), NULL, on_stem, &b);
+  return presse_buf_detach(&b);
+}
+
+static void test_utf8(void) {
+  size_t off = 99;
+  CHECK(presse_utf8_check("Kühner Straße", strlen("Kühner Straße"), &off));
+  CHECK(!presse_utf8_check("abc\xff", 4, &off) && off == 3);
+  CHECK(!presse_utf8_check("ab\xc3", 3, &off) && off == 2);            /* truncated sequence */
+  CHECK(!presse_utf8_check("a\xc0\xaf", 3, &off) && off == 1);         /* overlong '/' */
+  CHECK(!presse_utf8_check("\xed\xa0\x80", 3, &off) && off == 0);      /* surrogate */
+  CHECK(!presse_utf8_check("xx\xf4\x90\x80\x80", 6, &off) && off == 2); /* over U+10FFFF */
+  CHECK(!presse_utf8_check("B\xfcrger", 6, &off) && off == 1);         /* Latin-1 ü */
+}
+
+static void test_folding(void) {
+  char out[64];
+  const char *same[] = {"Kühner", "Kuehner", "KÜHNER", "KUEHNER", "Ku\xcc\x88hner" /* NFD */};
+  for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+    CHECK(presse_analyzer_fold(an, same[i], strlen(same[i]), out, sizeof out) > 0);
+    CHECK_STR(out, "kuhner");
+  }
+  presse_analyzer_fold(an, "Straße", strlen("Straße"), out, sizeof out);
+  CHECK_STR(out, "strasse");
+  presse_analyzer_fold(an, "STRASSE", 7, out, sizeof out);
+  CHECK_STR(out, "strasse");
+  presse_analyzer_fold(an, "Mig\xc2\xadranten", strlen("Mig\xc2\xadranten"), out, sizeof out); /* soft hyphen */
+  CHECK_STR(out, "migranten");
+  presse_analyzer_fold(an, "Çevikkollu", strlen("Çevikkollu"), out, sizeof out);
+  CHECK_STR(out, "cevikkollu");
+  /* ue after a vowel or q stays: Feuer, Quelle */
+  presse_analyzer_fold(an, "Feuer", 5, out, sizeof out);
+  CHECK_STR(out, "feuer");
+  presse_analyzer_fold(an, "Quelle", 6, out, sizeof out);
+  CHECK_STR(out, "quelle");
+  presse_analyzer_fold(an, "Städtekooperation", strlen("Städtekooperation"), out, sizeof out);
+  char out2[64];
+  presse_analyzer_fold(an, "Staedtekooperation", 18, out2, sizeof out2);
+  CHECK_STR(out, out2);
+}
+
+static void test_dates(void) {
+  unsigned ymd = 0;
+  CHECK(presse_date_parse("30. Januar 2025", 15, &ymd) == 15 && ymd == 20250130);
+  CHECK(presse_date_parse("30.01.2025", 10, &ymd) == 10 && ymd == 20250130);
+  CHECK(presse_date_parse("2025-01-30", 10, &ymd) == 10 && ymd == 20250130);
+  CHECK(presse_date_parse("3.6.24", 6, &ymd) == 6 && ymd == 20240603);
+  CHECK(presse_date_parse("1. März 2024", strlen("1. März 2024"), &ymd) && ymd == 20240301);
+  CHECK(presse_date_parse("1. MÄRZ 2024", strlen("1. MÄRZ 2024"), &ymd) && ymd == 20240301);
+  CHECK(presse_date_parse("31.02.2025", 10, &ymd) == 0);  /* no such day */
+  CHECK(presse_date_parse("29.02.2024", 10, &ymd) == 10); /* leap year */
+  CHECK(presse_date_parse("5. Mainz 2024", 13, &ymd) == 0);
+  CHECK(presse_date_parse("1.2.3.4", 7, &ymd) == 0);
+  unsigned lo, hi;
+  CHECK(presse_date_parse_span("2025-01", 7, &lo, &hi) == PRESSE_OK && lo == 20250101 && hi == 20250131);
+  CHECK(presse_date_parse_span("2024-02", 7, &lo, &hi) == PRESSE_OK && hi == 20240229);
+  CHECK(presse_date_parse_span("2025", 4, &lo, &hi) == PRESSE_OK && lo == 20250101 && hi == 20251231);
+  CHECK(presse_date_parse_span("30.01.2025", 10, &lo, &hi) == PRESSE_OK && lo == 20250130 && hi == lo);
+  CHECK(presse_date_parse_span("Januar", 6, &lo, &hi) != PRESSE_OK);
+}
+
+static void test_tokens(void) {
+  /* special tokens stay whole */
+  CHECK_TERMS("per E-Mail an Alexander.Kuehner@stadt-hagen.de oder",
+              "per@1 e@2~ mail@3~ email@2+ an@4! alexander.kuehner@stadt-hagen.de@5#mail alexander@5~ kuhner@6~ oder@7!");
+  CHECK_TERMS("Internet: [www.hagen.de](http://www.hagen.de)", "internet@1 www.hagen.de@2#url www.hagen.de@3#url");
+  CHECK_TERMS("t +49 2331 207 3314 f", "t@1 023312073314@2#tel f@3");
+  CHECK_TERMS("Telefon 02331/207-4575 oder", "telefon@1 023312074575@2#tel oder@3!");
+  CHECK_TERMS("am 30.01.2025 und 2025-01-30", "am@1! 2025-01-30@2#date und@3! 2025-01-30@4#date");
+  CHECK_TERMS("**30. Januar 2025** –", "30@1#num 2025-01-30@1+#date januar@2 2025@3#num");
+  CHECK_TERMS("Postfach 42 49 | 58042 Hagen", "postfach@1 42@2#num 49@3#num 58042@4#num hagen@5");
+  CHECK_TERMS("rund 1.000 Gäste, 3,5 Prozent", "rund@1 1.000@2#num gaste@3 3,5@4#num prozent@5");
+  /* typographic quotes and dashes separate */
+  CHECK_TERMS("„Integration.Interkommunal“ – gemeinsam",
+              "integration@1~ interkommunal@2~ integrationinterkommunal@1+ gemeinsam@3");
+}
+
+static void test_hyphens(void) {
+  CHECK_TERMS("Migranten-\norganisationen", "migrantenorganisationen@1");
+  CHECK_TERMS("Migranten-  \n  organisationen helfen", "migrantenorganisationen@1 helfen@2");
+  CHECK_TERMS("Presse-\nund Öffentlichkeitsarbeit", "presse@1 und@2! offentlichkeitsarbeit@3");
+  CHECK_TERMS("Presse- und Öffentlichkeitsarbeit", "presse@1 und@2! offentlichkeitsarbeit@3");
+  CHECK_TERMS("der CDU-Politiker sagte", "der@1! cdu@2~ politiker@3~ cdupolitiker@2+ sagte@4");
+  CHECK_TERMS("Ruhrgebiets-\nStädte", "ruhrgebiets@1~ stadte@2~ ruhrgebietsstadte@1+");
+  CHECK_TERMS("Ver\xc2\xad" "kehrs\xc2\xad" "beruhigung", "verkehrsberuhigung@1");
+}
+
+static void test_gender(void) {
+  CHECK_TERMS("Teilnehmer*innen", "teilnehmer@1 teilnehmerinnen@1+");
+  CHECK_TERMS("Teilnehmer:innen", "teilnehmer@1 teilnehmerinnen@1+");
+  CHECK_TERMS("Teilnehmer_innen", "teilnehmer@1 teilnehmerinnen@1+");
+  CHECK_TERMS("TeilnehmerInnen", "teilnehmer@1 teilnehmerinnen@1+");
+  CHECK_TERMS("Teilnehmer/-innen", "teilnehmer@1 teilnehmerinnen@1+");
+  CHECK_TERMS("Teilnehmer/innen", "teilnehmer@1 teilnehmerinnen@1+");
+  CHECK_TERMS("Bürger:in", "burger@1 burgerin@1+");
+  CHECK_TERMS("Uhrzeit:inzwischen", "uhrzeit@1 inzwischen@2");
+  CHECK_TERMS("Innenstadt INNEN Berlin", "innenstadt@1 innen@2 berlin@3");
+  /* the base and the feminine stem as Teilnehmer and Teilnehmerinnen do */
+  char *a = stems("Teilnehmer*innen"), *b = stems("Teilnehmer Teilnehmerinnen");
+  CHECK_STR(a, b);
+  free(a);
+  free(b);
+}
+
+static void test_stems_and_stopwords(void) {
+  char *s = stems("Migrantenorganisationen migrantenorganisation Kühner Kuehner die");
+  CHECK_STR(s, "migrantenorganisation migrantenorganisation kuhn kuhn -");
+  free(s);
+  CHECK_TERMS("Die Rolle von Migrantenorganisationen", "die@1! rolle@2 von@3! migrantenorganisationen@4");
+  char out[64];
+  int n = presse_analyzer_fold(an, "für", strlen("für"), out, sizeof out);
+  CHECK(n > 0 && presse_analyzer_is_stopword(an, out, (size_t)n));
+  n = presse_analyzer_fold(an, "Hagen", 5, out, sizeof out);
+  CHECK(n > 0 && !presse_analyzer_is_stopword(an, out, (size_t)n));
+}
+
+static void test_robustness(void) {
+  /* a word far over Xapian's term limit, invalid bytes, lone marks: no crash, sane output */
+  char big[2000];
+  memset(big, 'a', sizeof big - 1);
+  big[sizeof big - 1] = '\0';
+  char *t = terms(big);
+  CHECK(t && strlen(t) > 1000);
+  free(t);
+  CHECK_TERMS("ab\xff\xfe" "cd", "ab@1 cd@2");
+  CHECK_TERMS("\xcc\x88 x", "x@1");
+  CHECK_TERMS("", "");
+  CHECK_TERMS("- + * : / ...", "");
+  /* positions continue across calls through pos_base */
+  unsigned pos = 5;
+  dump d = {PRESSE_BUF_INIT};
+  presse_analyze(an, "eins zwei", 9, &pos, on_term, &d);
+  CHECK_STR(d.b.data, "eins@6 zwei@7");
+  CHECK(pos == 7);
+  presse_buf_free(&d.b);
+}
+
+int main(void) {
+  if (presse_analyzer_new(&an) != PRESSE_OK) return 1;
+  test_utf8();
+  test_folding();
+  test_dates();
+  test_tokens();
+  test_hyphens();
+  test_gender();
+  test_stems_and_stopwords();
+  test_robustness();
+  presse_analyzer_free(an);
+  return check_report("test_analysis");
+}

@@ -1,0 +1,123 @@
+/* Unit tests of the query parser: the trees it builds and the errors it reports. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "presse/presse.h"
+#include "util/buf.h"
+
+static presse_analyzer *an;
+
+static void print(const presse_qnode *n, presse_buf *b) {
+  static const char *ops[] = {"", "BOOL", "AND", "OR", "AND_NOT", "PHRASE", "WILD", "DATE", "ALL", "FILTER", "SCALE"};
+  switch (n->op) {
+    case PRESSE_Q_TERM:
+      presse_buf_puts(b, n->term);
+      return;
+    case PRESSE_Q_WILDCARD:
+      presse_buf_printf(b, "%s*", n->term);
+      return;
+    case PRESSE_Q_DATE_RANGE:
+      presse_buf_printf(b, "DATE(%u..%u)", n->lo, n->hi);
+      return;
+    case PRESSE_Q_MATCH_ALL:
+      presse_buf_puts(b, "ALL");
+      return;
+    default:
+      break;
+  }
+  presse_buf_printf(b, "%s(", ops[n->op]);
+  for (size_t i = 0; i < n->nkids; i++) {
+    if (i) presse_buf_putc(b, ' ');
+    print(n->kids[i], b);
+  }
+  presse_buf_putc(b, ')');
+}
+
+static char *tree(const char *query) {
+  presse_query *q;
+  presse_buf b = PRESSE_BUF_INIT;
+  if (presse_query_parse(&q, an, query) != PRESSE_OK) presse_buf_printf(&b, "ERROR %s", presse_query_errmsg(q));
+  else if (presse_query_tree(q)) print(presse_query_tree(q), &b);
+  presse_query_free(q);
+  return presse_buf_detach(&b);
+}
+
+#define CHECK_TREE(query, expected) \
+  do {                              \
+    char *t_ = tree(query);         \
+    CHECK_STR(t_, expected);        \
+    free(t_);                       \
+  } while (0)
+
+static void check_error(const char *query, size_t pos, const char *needle) {
+  presse_query *q;
+  int rc = presse_query_parse(&q, an, query);
+  CHECK(rc == PRESSE_EQUERY);
+  if (rc == PRESSE_EQUERY) {
+    if (presse_query_errpos(q) != pos)
+      fprintf(stderr, "  query '%s': error at %zu, expected %zu (%s)\n", query, presse_query_errpos(q), pos,
+              presse_query_errmsg(q));
+    CHECK(presse_query_errpos(q) == pos);
+    CHECK(strstr(presse_query_errmsg(q), needle) != NULL);
+  }
+  presse_query_free(q);
+}
+
+int main(void) {
+  if (presse_analyzer_new(&an) != PRESSE_OK) return 1;
+  CHECK_TREE("Kühner", "OR(kuhner Zkuhn)");
+  CHECK_TREE("Kuehner", "OR(kuhner Zkuhn)");
+  CHECK_TREE("Kühner Hagen", "AND(OR(kuhner Zkuhn) OR(hagen Zhag))");
+  CHECK_TREE("die Rolle", "OR(rolle Zroll)"); /* stopwords leave bag-of-words queries */
+  CHECK_TREE("die", "die");                   /* unless nothing else is left */
+  CHECK_TREE("\"Rolle von Migrantenorganisationen\"", "PHRASE(rolle von migrantenorganisationen)");
+  CHECK_TREE("„Integration.Interkommunal“", "PHRASE(integration interkommunal)");
+  CHECK_TREE("Integration.Interkommunal",
+             "OR(PHRASE(integration interkommunal) OR(integrationinterkommunal Zintegrationinterkommunal))");
+  CHECK_TREE("Teilnehmer*innen", "OR(OR(teilnehmer Zteilnehm) OR(teilnehmerinnen Zteilnehmerinn))");
+  CHECK_TREE("Hagen OR Herne", "OR(OR(hagen Zhag) OR(herne Zhern))");
+  CHECK_TREE("Hagen ODER Herne", "OR(OR(hagen Zhag) OR(herne Zhern))");
+  CHECK_TREE("Hagen -Herne", "AND_NOT(OR(hagen Zhag) OR(herne Zhern))");
+  CHECK_TREE("Hagen NOT Herne", "AND_NOT(OR(hagen Zhag) OR(herne Zhern))");
+  CHECK_TREE("Hagen NICHT (Herne OR Essen)", "AND_NOT(OR(hagen Zhag) OR(OR(herne Zhern) OR(essen Zess)))");
+  CHECK_TREE("NOT Herne", "AND_NOT(ALL OR(herne Zhern))");
+  CHECK_TREE("Migrant*", "migrant*");
+  CHECK_TREE("titel:Fachtag", "OR(Sfachtag ZSfachtag)");
+  CHECK_TREE("title:\"Rolle von\"", "PHRASE(Srolle Svon)");
+  CHECK_TREE("datum:2025-01", "FILTER(ALL DATE(20250101..20250131))");
+  CHECK_TREE("Fachtag datum:2025-01..2025-03", "FILTER(OR(fachtag Zfachtag) DATE(20250101..20250331))");
+  CHECK_TREE("datum:30.01.2025", "FILTER(ALL DATE(20250130..20250130))");
+  CHECK_TREE("datum:..2024", "FILTER(ALL DATE(19000101..20241231))");
+  CHECK_TREE("(Hagen OR Herne) Fachtag", "AND(OR(OR(hagen Zhag) OR(herne Zhern)) OR(fachtag Zfachtag))");
+  CHECK_TREE("pressestelle@stadt-hagen.de", "pressestelle@stadt-hagen.de");
+  CHECK_TREE("uhrzeit:10", "AND(OR(uhrzeit Zuhrzeit) 10)"); /* unknown fields are words */
+  CHECK_TREE("", "");
+
+  check_error("\"Rolle von", 0, "unbalanced quote");
+  check_error("Hagen (Herne OR Essen", 6, "never closed");
+  check_error("Hagen Herne)", 11, "has no '('");
+  check_error("OR Hagen", 0, "nothing on its left");
+  check_error("Hagen OR", 6, "nothing on its right");
+  check_error("datum:gestern", 6, "cannot read the date");
+  check_error("datum:2025-03..2025-01", 6, "ends before it starts");
+  check_error("Hagen *", 6, "lone '*'");
+  check_error("Hagen NOT", 9, "nothing to exclude");
+  check_error("K\xfchner", 1, "not valid UTF-8");
+
+  /* highlight terms: positive words and stems, not the excluded ones */
+  presse_query *q;
+  CHECK(presse_query_parse(&q, an, "Kühner -Herne") == PRESSE_OK);
+  int found_kuhner = 0, found_herne = 0;
+  for (size_t i = 0; i < presse_query_nhighlight(q); i++) {
+    const char *h = presse_query_highlight(q, i, NULL);
+    if (!strcmp(h, "kuhner")) found_kuhner = 1;
+    if (!strcmp(h, "herne")) found_herne = 1;
+  }
+  CHECK(found_kuhner && !found_herne);
+  CHECK(presse_query_nwords(q) == 1);
+  presse_query_free(q);
+
+  presse_analyzer_free(an);
+  return check_report("test_query");
+}

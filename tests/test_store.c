@@ -1,0 +1,111 @@
+/* Unit tests of the store: put/replace/remove on the Q term, search, date ranges, the lock held by
+ * a writer, a missing database, and that no Xapian exception escapes into C. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "presse/presse.h"
+#include "query/qtree.h"
+
+static char dbpath[512];
+
+static unsigned long long count(presse_db *db, presse_analyzer *an, const char *query) {
+  presse_query *q;
+  unsigned long long n = 0;
+  if (presse_query_parse(&q, an, query) == PRESSE_OK) {
+    presse_hits *h;
+    presse_search_opts o = {0, 100, PRESSE_SORT_RELEVANCE, 0, 0};
+    if (presse_db_search(db, presse_query_tree(q), &o, &h) == PRESSE_OK) n = presse_hits_count(h);
+    presse_hits_free(h);
+  }
+  presse_query_free(q);
+  return n;
+}
+
+int main(void) {
+  const char *tmp = getenv("PRESSE_TEST_TMP");
+  snprintf(dbpath, sizeof dbpath, "%s/test_store.%d.db", tmp ? tmp : "/tmp", (int)getpid());
+
+  presse_db *db = NULL;
+  CHECK(presse_db_open(&db, dbpath, PRESSE_DB_READ) == PRESSE_ENOTFOUND);
+  CHECK(strstr(presse_db_errmsg(db), "no database") != NULL);
+  presse_db_close(db);
+
+  CHECK(presse_db_open(&db, dbpath, PRESSE_DB_WRITE) == PRESSE_OK);
+  presse_analyzer *an;
+  presse_analyzer_new(&an);
+  presse_indexer *ix;
+  CHECK(presse_indexer_new(&ix, db, NULL) == PRESSE_OK);
+  const char *a = "Fachtag in Herne\n\n30. Januar 2025 – Alexander Kühner sprach über Migrantenorganisationen.";
+  const char *b = "Baustelle in Hagen\n\n03.06.2024 – Die Straße wird gesperrt.";
+  CHECK(presse_indexer_add_buffer(ix, "doc-a", "a.txt", a, strlen(a), PRESSE_FMT_TEXT) == PRESSE_OK);
+  CHECK(presse_indexer_add_buffer(ix, "doc-b", "b.txt", b, strlen(b), PRESSE_FMT_TEXT) == PRESSE_OK);
+  CHECK(presse_indexer_commit(ix) == PRESSE_OK);
+
+  /* a second writer is refused while the first holds the lock */
+  presse_db *db2 = NULL;
+  CHECK(presse_db_open(&db2, dbpath, PRESSE_DB_WRITE) == PRESSE_ELOCKED);
+  CHECK(strstr(presse_db_errmsg(db2), "locked") != NULL);
+  presse_db_close(db2);
+
+  presse_db_stats st;
+  CHECK(presse_db_stats_get(db, &st) == PRESSE_OK && st.docs == 2);
+  CHECK(st.first_date == 20240603 && st.last_date == 20250130);
+  CHECK(count(db, an, "Kuehner") == 1);
+  CHECK(count(db, an, "Strasse") == 1);
+  CHECK(count(db, an, "datum:2025") == 1);
+  CHECK(count(db, an, "datum:2024-06") == 1);
+  CHECK(count(db, an, "titel:Herne") == 1);
+  CHECK(count(db, an, "titel:Kühner") == 0);
+  CHECK(count(db, an, "in") == 2);
+
+  /* re-adding the same id replaces; the old words are gone */
+  const char *a2 = "Fachtag in Bochum\n\nGanz neuer Text.";
+  CHECK(presse_indexer_add_buffer(ix, "doc-a", "a.txt", a2, strlen(a2), PRESSE_FMT_TEXT) == PRESSE_OK);
+  CHECK(presse_indexer_commit(ix) == PRESSE_OK);
+  CHECK(presse_db_stats_get(db, &st) == PRESSE_OK && st.docs == 2);
+  CHECK(count(db, an, "Kühner") == 0);
+  CHECK(count(db, an, "Bochum") == 1);
+
+  /* an id longer than a term may be still works, and stays unique */
+  char longid[600];
+  memset(longid, 'x', sizeof longid - 1);
+  longid[sizeof longid - 1] = '\0';
+  CHECK(presse_indexer_add_buffer(ix, longid, "l.txt", b, strlen(b), PRESSE_FMT_TEXT) == PRESSE_OK);
+  longid[10] = 'y';
+  CHECK(presse_indexer_add_buffer(ix, longid, "l.txt", b, strlen(b), PRESSE_FMT_TEXT) == PRESSE_OK);
+  CHECK(presse_indexer_commit(ix) == PRESSE_OK);
+  CHECK(presse_db_stats_get(db, &st) == PRESSE_OK && st.docs == 4);
+  CHECK(presse_db_remove(db, longid) == PRESSE_OK);
+
+  CHECK(presse_db_remove(db, "doc-b") == PRESSE_OK);
+  CHECK(presse_db_remove(db, "doc-b") == PRESSE_ENOTFOUND);
+  CHECK(presse_db_commit(db) == PRESSE_OK);
+  CHECK(presse_db_stats_get(db, &st) == PRESSE_OK && st.docs == 2);
+
+  /* an invalid query tree is a Xapian error, turned into a status, not an exception */
+  presse_qnode *bad = presse_qnode_new(PRESSE_Q_PHRASE);
+  presse_qnode_add(bad, presse_qnode_new(PRESSE_Q_DATE_RANGE));
+  presse_qnode_add(bad, presse_qnode_term(PRESSE_Q_TERM, "", "x", 1));
+  presse_hits *h = NULL;
+  int rc = presse_db_search(db, bad, NULL, &h);
+  CHECK(rc == PRESSE_EDB && h == NULL);
+  CHECK(strlen(presse_db_errmsg(db)) > 0);
+  presse_qnode_free(bad);
+
+  presse_indexer_free(ix);
+  presse_db_close(db);
+
+  /* read-only handles refuse writes */
+  CHECK(presse_db_open(&db, dbpath, PRESSE_DB_READ) == PRESSE_OK);
+  CHECK(presse_db_remove(db, "doc-a") == PRESSE_EINVAL);
+  presse_db_close(db);
+  presse_analyzer_free(an);
+
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dbpath);
+  if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dbpath);
+  return check_report("test_store");
+}
