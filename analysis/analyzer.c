@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/compound.h"
 #include "analysis/normalize.h"
 #include "analysis/stem.h"
 #include "analysis/stopwords.h"
@@ -14,6 +15,7 @@ struct presse_analyzer {
   presse_folder folder;
   presse_stemmer *stemmer;
   presse_stopwords *stop;
+  presse_compound *compound; /* NULL: no lexicon, compounds are not split */
   presse_buf fold;  /* folded forms of the current token */
   presse_buf stems; /* their stems */
   presse_rawtok tok;
@@ -25,6 +27,10 @@ int presse_analyzer_new(presse_analyzer **out) {
   if (!a) return PRESSE_ENOMEM;
   int rc = presse_stemmer_new(&a->stemmer);
   if (rc == PRESSE_OK) rc = presse_stopwords_new(&a->stop, &a->folder);
+  if (rc == PRESSE_OK) {
+    int crc = presse_compound_new(&a->compound, NULL);
+    if (crc == PRESSE_ENOMEM) rc = crc; /* no lexicon: analyse without splitting */
+  }
   if (rc != PRESSE_OK) {
     presse_analyzer_free(a);
     return rc;
@@ -37,6 +43,7 @@ void presse_analyzer_free(presse_analyzer *a) {
   if (!a) return;
   presse_stemmer_free(a->stemmer);
   presse_stopwords_free(a->stop);
+  presse_compound_free(a->compound);
   presse_folder_free(&a->folder);
   presse_buf_free(&a->fold);
   presse_buf_free(&a->stems);
@@ -75,7 +82,7 @@ typedef struct pending {
   unsigned flags;
 } pending;
 
-#define MAX_PENDING (2 * PRESSE_TOK_MAX_SEGS + 4)
+#define MAX_PENDING (4 * PRESSE_TOK_MAX_SEGS + 8)
 
 typedef struct batch {
   pending p[MAX_PENDING];
@@ -98,9 +105,21 @@ static pending *push(batch *b, size_t off, size_t len, unsigned pos, size_t star
   return p;
 }
 
-/* Marks stopwords and stems the word terms of the batch. */
+/* The parts of a compound word term, pushed as SPLIT terms at its position. Parts point into
+ * the folded word (the splitter returns spans of it). */
+static void split_term(presse_analyzer *a, batch *b, unsigned i) {
+  pending p = b->p[i];
+  presse_compound_part parts[PRESSE_COMPOUND_MAX_PARTS];
+  int n = presse_compound_split(a->compound, a->fold.data + p.off, p.len, parts, PRESSE_COMPOUND_MAX_PARTS);
+  for (int k = 0; n > 1 && k < n; k++)
+    push(b, p.off + parts[k].start, parts[k].len, p.pos, p.start, p.end, PRESSE_TOK_WORD,
+         PRESSE_TERM_SPLIT | (p.flags & PRESSE_TERM_PART));
+}
+
+/* Marks stopwords, splits compounds and stems the word terms of the batch. */
 static int stem_batch(presse_analyzer *a, batch *b) {
   presse_buf_clear(&a->stems);
+  unsigned n0 = b->n;
   for (unsigned i = 0; i < b->n; i++) {
     pending *p = &b->p[i];
     if (p->kind != PRESSE_TOK_WORD || p->len == 0) continue;
@@ -108,6 +127,11 @@ static int stem_batch(presse_analyzer *a, batch *b) {
     if (presse_stopwords_has(a->stop, w, p->len)) {
       p->flags |= PRESSE_TERM_STOP;
       continue;
+    }
+    /* split the words as written and the parts of hyphenated words, not derived forms */
+    if (i < n0 && a->compound && !(p->flags & (PRESSE_TERM_ALT | PRESSE_TERM_SPLIT))) {
+      split_term(a, b, i);
+      p = &b->p[i];
     }
     size_t n;
     const char *st = presse_stemmer_stem(a->stemmer, w, p->len, &n);

@@ -19,6 +19,7 @@ void presse_doc_free(presse_doc *d) {
   presse_buf_free(&d->arena);
   presse_buf_free(&d->id_term);
   presse_buf_free(&d->data);
+  presse_buf_free(&d->entities);
   free(d->post);
   free(d);
 }
@@ -27,6 +28,7 @@ void presse_doc_reset(presse_doc *d) {
   presse_buf_clear(&d->arena);
   presse_buf_clear(&d->id_term);
   presse_buf_clear(&d->data);
+  presse_buf_clear(&d->entities);
   d->npost = 0;
   d->date[0] = '\0';
   d->dropped = 0;
@@ -110,6 +112,10 @@ static void add_unique(json_t *arr, const char *s, size_t n) {
 static int on_term(void *vctx, const presse_term *t) {
   build_ctx *c = vctx;
   presse_doc *d = c->d;
+  if (t->flags & PRESSE_TERM_SPLIT) { /* a compound's part: its stem under ZP, at the compound's position */
+    c->rc = t->stem && !c->prefix[0] ? presse_doc_add(d, "ZP", t->stem, t->stem_len, t->pos, 1) : PRESSE_OK;
+    return c->rc != PRESSE_OK;
+  }
   int rc = presse_doc_add(d, c->prefix, t->text, t->len, t->pos, 1);
   if (rc == PRESSE_OK && t->stem) rc = presse_doc_add(d, c->stem_prefix, t->stem, t->stem_len, 0, 1);
   if (rc == PRESSE_OK && c->emails) {
@@ -161,7 +167,84 @@ static char *first_line(const char *text, size_t len) {
   return NULL;
 }
 
-int presse_doc_build(presse_doc *d, presse_analyzer *a, const presse_record *r) {
+const char *presse_doc_entity_prefix(presse_ner_type t, int words) {
+  switch (t) {
+    case PRESSE_NER_PER: return words ? "XPERW" : "XPER";
+    case PRESSE_NER_ORG: return words ? "XORGW" : "XORG";
+    default: return words ? "XLOCW" : "XLOC";
+  }
+}
+
+typedef struct word_ctx {
+  presse_doc *d;
+  const char *prefix;
+  int rc;
+} word_ctx;
+
+static int on_entity_word(void *vctx, const presse_term *t) {
+  word_ctx *c = vctx;
+  if (t->kind != PRESSE_TOK_WORD || (t->flags & (PRESSE_TERM_STOP | PRESSE_TERM_SPLIT))) return 0;
+  c->rc = presse_doc_add_boolean(c->d, c->prefix, t->text, t->len);
+  return c->rc != PRESSE_OK;
+}
+
+/* For grouping mentions of the same entity: by type, then canonical name. */
+typedef struct ent_ref {
+  int type;
+  const char *canonical;
+} ent_ref;
+
+static int cmp_entity(const void *x, const void *y) {
+  const ent_ref *p = x, *q = y;
+  if (p->type != q->type) return p->type < q->type ? -1 : 1;
+  return strcmp(p->canonical, q->canonical);
+}
+
+/* At most this many mentions go into the stored data; a press release has a few dozen. */
+#define MAX_STORED_MENTIONS 1000
+
+/* Entities: boolean terms for filters (the folded canonical name and each of its words), a
+ * value with one line per distinct entity and its mention count for facets, and the mentions
+ * with their offsets in the stored data. */
+static int add_entities(presse_doc *d, presse_analyzer *a, const presse_ner_model *ner, const presse_record *r,
+                        json_t *out) {
+  presse_ner_entity *e = NULL;
+  size_t n = 0;
+  int rc = presse_ner_extract(ner, r->text, r->text_len, &e, &n);
+  if (rc != PRESSE_OK) return rc;
+  for (size_t i = 0; i < n && i < MAX_STORED_MENTIONS; i++)
+    json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:I,s:I}", "type", presse_ner_type_name(e[i].type),
+                                         "canonical", e[i].canonical, "surface", e[i].surface, "start",
+                                         (json_int_t)e[i].start, "end", (json_int_t)e[i].end));
+  ent_ref *refs = malloc((n ? n : 1) * sizeof *refs);
+  if (!refs) rc = PRESSE_ENOMEM;
+  for (size_t i = 0; refs && i < n; i++) {
+    refs[i].type = (int)e[i].type;
+    refs[i].canonical = e[i].canonical;
+  }
+  if (refs && n) qsort(refs, n, sizeof *refs, cmp_entity);
+  for (size_t g = 0; refs && g < n && rc == PRESSE_OK;) {
+    const ent_ref *x = &refs[g];
+    size_t h = g + 1;
+    while (h < n && cmp_entity(&refs[h], x) == 0) h++;
+    size_t cl = strlen(x->canonical);
+    char buf[PRESSE_MAX_TERM + 8];
+    int fl = presse_analyzer_fold(a, x->canonical, cl, buf, sizeof buf);
+    presse_ner_type type = (presse_ner_type)x->type;
+    if (fl > 0) rc = presse_doc_add_boolean(d, presse_doc_entity_prefix(type, 0), buf, (size_t)fl);
+    word_ctx wc = {d, presse_doc_entity_prefix(type, 1), PRESSE_OK};
+    if (rc == PRESSE_OK) presse_analyze(a, x->canonical, cl, NULL, on_entity_word, &wc);
+    if (rc == PRESSE_OK) rc = wc.rc;
+    if (rc == PRESSE_OK)
+      rc = presse_buf_printf(&d->entities, "%s\t%s\t%zu\n", presse_ner_type_name(type), x->canonical, h - g);
+    g = h;
+  }
+  free(refs);
+  presse_ner_entities_free(e, n);
+  return rc;
+}
+
+int presse_doc_build(presse_doc *d, presse_analyzer *a, const presse_ner_model *ner, const presse_record *r) {
   presse_doc_reset(d);
   int rc = presse_doc_id_term(r->id, &d->id_term);
   if (rc != PRESSE_OK) return rc;
@@ -211,9 +294,17 @@ int presse_doc_build(presse_doc *d, presse_analyzer *a, const presse_record *r) 
     json_object_set_new(o, "phones", c.phones);
     json_object_set_new(o, "urls", c.urls);
     c.emails = c.phones = c.urls = NULL;
+    if (ner) {
+      json_t *ents = json_array();
+      rc = add_entities(d, a, ner, r, ents);
+      json_object_set_new(o, "entities", ents);
+    }
     json_object_set_new(o, "text", json_stringn(r->text, r->text_len));
-    char *js = json_dumps(o, JSON_COMPACT);
-    if (!js || presse_buf_puts(&d->data, js) != PRESSE_OK) rc = PRESSE_ENOMEM;
+    char *js = NULL;
+    if (rc == PRESSE_OK) {
+      js = json_dumps(o, JSON_COMPACT);
+      if (!js || presse_buf_puts(&d->data, js) != PRESSE_OK) rc = PRESSE_ENOMEM;
+    }
     free(js);
   } else if (rc == PRESSE_OK) {
     rc = PRESSE_ENOMEM;

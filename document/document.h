@@ -9,6 +9,7 @@
 
 #include "presse/analysis.h"
 #include "presse/ingest.h"
+#include "presse/ner.h"
 #include "util/buf.h"
 
 /* Xapian refuses terms over 245 bytes; we keep a margin for the prefix. */
@@ -29,6 +30,7 @@ struct presse_doc {
   presse_buf id_term; /* "Q" + id */
   presse_buf data;    /* stored JSON */
   char date[9];       /* YYYYMMDD or "" */
+  presse_buf entities; /* value slot PRESSE_SLOT_ENTITIES: "PER\tAlexander Kühner\t2\n...", one line per entity */
   unsigned long long dropped; /* terms over PRESSE_MAX_TERM */
 };
 
@@ -38,8 +40,12 @@ void presse_doc_reset(presse_doc *d);
 int presse_doc_add(presse_doc *d, const char *prefix, const char *term, size_t len, unsigned pos, unsigned wdf);
 int presse_doc_add_boolean(presse_doc *d, const char *prefix, const char *term, size_t len);
 
-/* Builds the whole document for a record. */
-int presse_doc_build(presse_doc *d, presse_analyzer *a, const presse_record *r);
+/* Builds the whole document for a record. ner may be NULL (no entities). */
+int presse_doc_build(presse_doc *d, presse_analyzer *a, const presse_ner_model *ner, const presse_record *r);
+
+/* The boolean term prefixes of an entity type: the whole canonical name ("XPER") and its words
+ * ("XPERW"). */
+const char *presse_doc_entity_prefix(presse_ner_type t, int words);
 
 /* The Q term for an id; ids too long for a term are cut and given a hash suffix. */
 int presse_doc_id_term(const char *id, presse_buf *out);

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 
+#include "presse/ner.h"
 #include "presse/presse.h"
 #include "util/buf.h"
 
@@ -11,6 +12,7 @@ struct presse_indexer {
   presse_db *db;
   presse_analyzer *an;
   presse_doc *doc;
+  presse_ner_model *ner; /* NULL: entities off */
   size_t max_doc_bytes;
   unsigned batch, pending;
   unsigned long long docs, bytes, dropped;

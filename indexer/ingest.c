@@ -47,6 +47,11 @@ int presse_indexer_new(presse_indexer **out, presse_db *db, const presse_indexer
     return rc;
   }
   *out = ix;
+  if (!(opts && opts->no_entities)) {
+    char err[512];
+    rc = presse_ner_model_load_err(&ix->ner, opts ? opts->ner_model : NULL, err, sizeof err);
+    if (rc != PRESSE_OK) return presse_indexer_fail(ix, PRESSE_ENOTFOUND, "%s", err);
+  }
   return PRESSE_OK;
 }
 
@@ -55,6 +60,7 @@ int presse_indexer_free(presse_indexer *ix) {
   int rc = ix->pending ? presse_indexer_commit(ix) : PRESSE_OK;
   presse_analyzer_free(ix->an);
   presse_doc_free(ix->doc);
+  presse_ner_model_free(ix->ner);
   presse_buf_free(&ix->err);
   presse_buf_free(&ix->text);
   presse_buf_free(&ix->title);
@@ -100,7 +106,7 @@ int presse_indexer_add_record(presse_indexer *ix, const presse_record *r) {
   if (r->text_len > ix->max_doc_bytes)
     return presse_indexer_fail(ix, PRESSE_ETOOBIG, "text of %zu bytes is over the limit of %zu bytes", r->text_len,
                                ix->max_doc_bytes);
-  int rc = presse_doc_build(ix->doc, ix->an, r);
+  int rc = presse_doc_build(ix->doc, ix->an, ix->ner, r);
   if (rc != PRESSE_OK) return presse_indexer_fail(ix, rc, "cannot build document: %s", presse_strerror(rc));
   rc = presse_db_put(ix->db, ix->doc);
   if (rc != PRESSE_OK) return presse_indexer_fail(ix, rc, "%s", presse_db_errmsg(ix->db));

@@ -39,6 +39,8 @@ static void usage(FILE *f) {
           "  --max-size BYTES     skip documents larger than this (default 16 MiB)\n"
           "  --id ID              the id of the document read from stdin\n"
           "  --format txt|md      the format of the document read from stdin (default txt)\n"
+          "  --no-entities        do not extract persons, organisations and places\n"
+          "  --ner-model FILE     the NER model (default: $PRESSE_NER_MODEL, else the installed one)\n"
           "  -q, --quiet          no progress line and no summary\n"
           "  -h, --help           this text\n"
           "\n"
@@ -233,8 +235,11 @@ static int cmd_add(const char *dbpath, run *r, char **paths, int npaths, char **
   presse_db *db;
   int ex = open_db(dbpath, PRESSE_DB_WRITE, &db);
   if (ex) return ex;
-  if (presse_indexer_new(&r->ix, db, opts) != PRESSE_OK) {
-    fprintf(stderr, "%s: out of memory\n", prog);
+  int rc0 = presse_indexer_new(&r->ix, db, opts);
+  if (rc0 != PRESSE_OK) {
+    fprintf(stderr, "%s: %s%s\n", prog, r->ix ? presse_indexer_errmsg(r->ix) : "out of memory",
+            rc0 == PRESSE_ENOTFOUND ? " (or index without entities: --no-entities)" : "");
+    presse_indexer_free(r->ix);
     presse_db_close(db);
     return EXIT_FATAL;
   }
@@ -383,9 +388,10 @@ int main(int argc, char **argv) {
       {"max-size", required_argument, NULL, 'm'}, {"jsonl", required_argument, NULL, 'j'},
       {"id", required_argument, NULL, 'i'},     {"format", required_argument, NULL, 'f'},
       {"json", no_argument, NULL, 'J'},         {"quiet", no_argument, NULL, 'q'},
+      {"no-entities", no_argument, NULL, 'E'},  {"ner-model", required_argument, NULL, 'M'},
       {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
   char *dbpath = NULL;
-  presse_indexer_opts opts = {0, 0};
+  presse_indexer_opts opts = {0, 0, 0, NULL};
   run r;
   memset(&r, 0, sizeof r);
   r.stdin_fmt = PRESSE_FMT_TEXT;
@@ -430,6 +436,12 @@ int main(int argc, char **argv) {
         break;
       case 'J':
         json = 1;
+        break;
+      case 'E':
+        opts.no_entities = 1;
+        break;
+      case 'M':
+        opts.ner_model = optarg;
         break;
       case 'q':
         r.quiet = 1;

@@ -28,6 +28,9 @@ static void usage(FILE *f) {
           "  ( ... )              grouping\n"
           "  titel:Wort, title:   in the title\n"
           "  datum:2025-01..2025-03, datum:30.01.2025, datum:2025   date or date range\n"
+          "  person:Kühner, person:\"Alexander Kühner\"   releases naming this person\n"
+          "  org:\"Universität Duisburg-Essen\", ort:Herne   ... organisation, place\n"
+          "  (English aliases: title:, date:, organisation:, place:, location:)\n"
           "\n"
           "options:\n"
           "  --db DIR             database (default: $PRESSE_DB, else $XDG_DATA_HOME/presse/db,\n"
@@ -36,6 +39,7 @@ static void usage(FILE *f) {
           "  --offset N           skip the first N hits\n"
           "  --sort relevance|date\n"
           "  --json               one JSON document on stdout\n"
+          "  --facets             the most frequent persons, organisations and places among ALL hits\n"
           "  --color auto|always|never   bold highlights (auto: when stdout is a terminal;\n"
           "                       otherwise highlights are marked **like this**)\n"
           "  -h, --help\n"
@@ -96,9 +100,10 @@ int main(int argc, char **argv) {
       {"db", required_argument, NULL, 'd'},   {"limit", required_argument, NULL, 'l'},
       {"offset", required_argument, NULL, 'o'}, {"sort", required_argument, NULL, 's'},
       {"json", no_argument, NULL, 'j'},       {"color", required_argument, NULL, 'c'},
-      {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
+      {"facets", no_argument, NULL, 'F'},     {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
   char *dbpath = NULL;
-  presse_search_opts so = {0, 10, PRESSE_SORT_RELEVANCE, 0, 0};
+  presse_search_opts so = {.limit = 10};
   int json = 0, color = -1, sort_given = 0;
   int c;
   while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -124,6 +129,9 @@ int main(int argc, char **argv) {
         break;
       case 'j':
         json = 1;
+        break;
+      case 'F':
+        so.facets = 10;
         break;
       case 'c':
         if (!strcmp(optarg, "always")) color = 1;
@@ -240,8 +248,30 @@ int main(int argc, char **argv) {
     if (have_sn) presse_snippet_free(&sn);
     json_decref(d);
   }
+  static const char *const facet_names[][2] = {{"PER", "Personen:"}, {"ORG", "Organisationen:"}, {"LOC", "Orte:"}};
+  json_t *jfacets = json ? json_object() : NULL;
+  for (size_t t = 0; so.facets && t < 3; t++) {
+    json_t *arr = json ? json_array() : NULL;
+    int printed = 0;
+    for (size_t i = 0; i < presse_hits_nfacets(hits); i++) {
+      const char *type;
+      unsigned long long cnt;
+      const char *name = presse_hits_facet(hits, i, &type, &cnt);
+      if (strcmp(type, facet_names[t][0])) continue;
+      if (json) {
+        json_array_append_new(arr, json_pack("{s:s,s:I}", "name", name, "count", (json_int_t)cnt));
+      } else {
+        printf("%s %s (%llu)", printed ? "," : facet_names[t][1], name, cnt);
+        if (!printed) printed = 1;
+      }
+    }
+    if (json) json_object_set_new(jfacets, facet_names[t][0], arr);
+    else if (printed) putchar('\n');
+  }
   if (json) {
     json_t *o = json_object();
+    if (so.facets) json_object_set_new(o, "facets", jfacets);
+    else json_decref(jfacets);
     json_object_set_new(o, "query", json_string(qtext.data));
     json_object_set_new(o, "total", json_integer((json_int_t)presse_hits_total(hits)));
     json_object_set_new(o, "offset", json_integer(so.offset));

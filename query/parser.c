@@ -15,6 +15,9 @@
 /* How much an exact word form counts beside its stem: a query word matches its stem (Z term)
  * and, with this extra weight, the exact folded form. */
 #define EXACT_WQF 1
+/* A match on a part of a compound ("Organisationen" in "Migrantenorganisationen") counts this
+ * much of a match on the word itself. */
+#define PART_WEIGHT 0.5
 
 typedef struct hl_term {
   char *text;
@@ -194,22 +197,63 @@ typedef struct field {
 static const field BODY = {"", "Z"};
 static const field TITLE = {"S", "ZS"};
 
-/* One word: its exact folded form and its stem, either matches. */
+/* The stem as a part of indexed compounds, weighted below the word itself. */
+static presse_qnode *part_node(const char *stem) {
+  presse_qnode *sc = presse_qnode_new(PRESSE_Q_SCALE);
+  if (!sc) return NULL;
+  sc->scale = PART_WEIGHT;
+  presse_qnode_add(sc, presse_qnode_term(PRESSE_Q_TERM, "ZP", stem, strlen(stem)));
+  return sc;
+}
+
+/* One word: its stem, or its stem as part of a compound, decides the match; the exact folded
+ * form adds weight (AND_MAYBE: its posting list is only read where the stem matched). */
 static presse_qnode *word_node(presse_query *q, const aterm *t, const field *f) {
   presse_qnode *w = presse_qnode_term(PRESSE_Q_TERM, f->word, t->text, strlen(t->text));
   if (!w) return NULL;
   add_highlight(q, t->text, strlen(t->text), 0);
   if (!t->stem) return w;
   w->wqf = EXACT_WQF;
-  presse_qnode *or = presse_qnode_new(PRESSE_Q_OR);
-  if (!or) {
+  presse_qnode *maybe = presse_qnode_new(PRESSE_Q_AND_MAYBE), *or = presse_qnode_new(PRESSE_Q_OR);
+  if (!maybe || !or) {
     presse_qnode_free(w);
+    presse_qnode_free(maybe);
+    presse_qnode_free(or);
     return NULL;
   }
-  presse_qnode_add(or, w);
   presse_qnode_add(or, presse_qnode_term(PRESSE_Q_TERM, f->stem, t->stem, strlen(t->stem)));
+  if (f == &BODY) presse_qnode_add(or, part_node(t->stem));
+  presse_qnode_add(maybe, presse_qnode_simplify(or));
+  presse_qnode_add(maybe, w);
   add_highlight(q, t->stem, strlen(t->stem), 1);
-  return or;
+  return maybe;
+}
+
+/* Documents whose compounds contain the query word's parts: AND of each part's stem as a word
+ * or as a compound part, scaled below a match of the whole word. */
+static presse_qnode *split_node(const aterms *c, size_t a, size_t b) {
+  presse_qnode *and = presse_qnode_new(PRESSE_Q_AND);
+  if (!and) return NULL;
+  for (size_t k = a; k < b; k++) {
+    const aterm *t = &c->v[k];
+    if (!(t->flags & PRESSE_TERM_SPLIT) || !t->stem) continue;
+    presse_qnode *or = presse_qnode_new(PRESSE_Q_OR);
+    presse_qnode_add(or, presse_qnode_term(PRESSE_Q_TERM, "Z", t->stem, strlen(t->stem)));
+    presse_qnode_add(or, presse_qnode_term(PRESSE_Q_TERM, "ZP", t->stem, strlen(t->stem)));
+    presse_qnode_add(and, or);
+  }
+  if (and->nkids < 2) {
+    presse_qnode_free(and);
+    return NULL;
+  }
+  presse_qnode *sc = presse_qnode_new(PRESSE_Q_SCALE);
+  if (!sc) {
+    presse_qnode_free(and);
+    return NULL;
+  }
+  sc->scale = PART_WEIGHT;
+  presse_qnode_add(sc, and);
+  return sc;
 }
 
 /* The terms of one raw token [a, b) as a bag-of-words query. Sets *stop for a stopword. */
@@ -230,7 +274,7 @@ static presse_qnode *token_node(presse_query *q, const aterms *c, size_t a, size
     presse_qnode *ph = presse_qnode_new(PRESSE_Q_PHRASE);
     for (size_t k = a; k < b; k++) {
       const aterm *t = &c->v[k];
-      if ((t->flags & PRESSE_TERM_PART) && !(t->flags & PRESSE_TERM_ALT)) {
+      if ((t->flags & PRESSE_TERM_PART) && !(t->flags & (PRESSE_TERM_ALT | PRESSE_TERM_SPLIT))) {
         presse_qnode_add(ph, presse_qnode_term(PRESSE_Q_TERM, f->word, t->text, strlen(t->text)));
         if (!(t->flags & PRESSE_TERM_STOP)) add_highlight(q, t->text, strlen(t->text), 0);
       }
@@ -242,8 +286,13 @@ static presse_qnode *token_node(presse_query *q, const aterms *c, size_t a, size
     for (size_t k = a; k < b; k++) {
       const aterm *t = &c->v[k];
       if (t->kind == PRESSE_TOK_DATE && (t->flags & PRESSE_TERM_ALT)) continue;
+      if (t->flags & PRESSE_TERM_SPLIT) continue;
       if (t->flags & PRESSE_TERM_STOP) *stop = 1;
       presse_qnode_add(or, word_node(q, t, f));
+    }
+    if (f == &BODY) {
+      presse_qnode *sp = split_node(c, a, b);
+      if (sp) presse_qnode_add(or, sp);
     }
   }
   return presse_qnode_simplify(or);
@@ -257,7 +306,7 @@ static presse_qnode *phrase_node(presse_query *q, const aterms *c, const field *
   unsigned cur_pos = 0;
   for (size_t k = 0; k < c->n; k++) {
     const aterm *t = &c->v[k];
-    if (t->flags & PRESSE_TERM_WHOLE) continue;
+    if (t->flags & (PRESSE_TERM_WHOLE | PRESSE_TERM_SPLIT)) continue;
     if (t->kind == PRESSE_TOK_EMAIL) continue; /* its words (PART terms) carry the positions */
     if (!cur || t->pos != cur_pos) {
       if (cur) presse_qnode_add(ph, presse_qnode_simplify(cur));
@@ -401,7 +450,45 @@ static int field_of(presse_query *q, size_t a, size_t b, size_t *colon) {
   name[n] = '\0';
   if (!strcmp(name, "titel") || !strcmp(name, "title")) return 1;
   if (!strcmp(name, "datum") || !strcmp(name, "date")) return 2;
+  if (!strcmp(name, "person") || !strcmp(name, "per")) return 3;
+  if (!strcmp(name, "org") || !strcmp(name, "organisation") || !strcmp(name, "organization")) return 4;
+  if (!strcmp(name, "ort") || !strcmp(name, "place") || !strcmp(name, "loc") || !strcmp(name, "location")) return 5;
   return 0;
+}
+
+typedef struct ent_ctx {
+  presse_qnode *and;
+  const char *prefix;
+} ent_ctx;
+
+static int on_entity_word(void *vctx, const presse_term *t) {
+  ent_ctx *c = vctx;
+  if (t->kind != PRESSE_TOK_WORD || (t->flags & (PRESSE_TERM_STOP | PRESSE_TERM_ALT | PRESSE_TERM_SPLIT))) return 0;
+  presse_qnode_add(c->and, presse_qnode_term(PRESSE_Q_BOOL_TERM, c->prefix, t->text, t->len));
+  return 0;
+}
+
+/* person:/org:/ort: filters. Every word of the value must be a word of one entity name of the
+ * type ("person:Kühner" finds "Alexander Kühner"); a name of several words also matches as a
+ * whole ("org:\"Universität Duisburg-Essen\""). */
+static presse_qnode *entity_filter(presse_query *q, int fld, size_t a, size_t b) {
+  static const char *const whole[] = {"XPER", "XORG", "XLOC"}, *const words[] = {"XPERW", "XORGW", "XLOCW"};
+  int k = fld - 3;
+  ent_ctx c = {presse_qnode_new(PRESSE_Q_AND), words[k]};
+  if (!c.and) return NULL;
+  presse_analyze(q->a, q->src + a, b - a, NULL, on_entity_word, &c);
+  if (c.and->nkids == 0) {
+    presse_qnode_free(c.and);
+    return fail(q, a, "the entity filter at position %zu has no name", a + 1);
+  }
+  presse_qnode *w = presse_qnode_simplify(c.and);
+  char folded[256];
+  int n = presse_analyzer_fold(q->a, q->src + a, b - a, folded, sizeof folded);
+  if (n <= 0 || !memchr(folded, ' ', (size_t)n)) return w;
+  presse_qnode *or = presse_qnode_new(PRESSE_Q_OR);
+  presse_qnode_add(or, presse_qnode_term(PRESSE_Q_BOOL_TERM, whole[k], folded, (size_t)n));
+  presse_qnode_add(or, w);
+  return or;
 }
 
 static void parse_chunk(presse_query *q, items *it, int neg) {
@@ -426,6 +513,24 @@ static void parse_chunk(presse_query *q, items *it, int neg) {
       r->hi = hi;
     }
     items_add(it, neg ? I_NEG : I_FILTER, r);
+    return;
+  }
+  if (fld >= 3) {
+    size_t vs = colon + 1, ve = b;
+    q->i = b;
+    if (vs == b && q->i < q->len && quote_at(q->src, q->len, q->i)) { /* person:"Alexander Kühner" */
+      size_t qn = quote_at(q->src, q->len, q->i), e = q->i + qn;
+      while (e < q->len && !quote_at(q->src, q->len, e)) e++;
+      if (e >= q->len) {
+        fail(q, q->i, "unbalanced quote: the quote at position %zu is never closed", q->i + 1);
+        return;
+      }
+      vs = q->i + qn;
+      ve = e;
+      q->i = e + quote_at(q->src, q->len, e);
+    }
+    presse_qnode *n = entity_filter(q, fld, vs, ve);
+    if (n) items_add(it, neg ? I_NEG : I_FILTER, n);
     return;
   }
   if (fld == 1) {

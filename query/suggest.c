@@ -87,7 +87,7 @@ static int on_surface(void *vctx, const presse_term *t) {
 static void surface_form(presse_db *db, presse_analyzer *a, const char *folded, presse_buf *out) {
   presse_qnode *t = presse_qnode_term(PRESSE_Q_TERM, "", folded, strlen(folded));
   presse_hits *h = NULL;
-  presse_search_opts o = {0, 1, PRESSE_SORT_RELEVANCE, 0, 0};
+  presse_search_opts o = {.limit = 1};
   if (t && presse_db_search(db, t, &o, &h) == PRESSE_OK && presse_hits_count(h) > 0) {
     size_t dl;
     const char *data = presse_hits_data(h, 0, &dl);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +32,11 @@ struct presse_hits {
   };
   std::vector<hit> hits;
   unsigned long long total = 0;
+  struct facet {
+    std::string type, name;
+    unsigned long long count;
+  };
+  std::vector<facet> facets;
 };
 
 namespace {
@@ -102,11 +108,42 @@ Xapian::Query build(const presse_qnode *q) {
       Xapian::Query rest(Xapian::Query::OP_AND, kids.begin() + 1, kids.end());
       return Xapian::Query(Xapian::Query::OP_FILTER, kids[0], rest);
     }
+    case PRESSE_Q_AND_MAYBE: {
+      if (kids.empty()) return Xapian::Query();
+      Xapian::Query rest(Xapian::Query::OP_OR, kids.begin() + 1, kids.end());
+      return Xapian::Query(Xapian::Query::OP_AND_MAYBE, kids[0], rest);
+    }
     case PRESSE_Q_SCALE:
       return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, kids.empty() ? Xapian::Query() : kids[0], q->scale);
   }
   return Xapian::Query();
 }
+
+// Counts the entities of every matching document from the entity value slot. A MatchSpy sees
+// each candidate the matcher accepts; with check_at_least = doccount that is all of them, so
+// the counts are exact, not estimated from the first page.
+class EntitySpy : public Xapian::MatchSpy {
+ public:
+  struct tally {
+    unsigned long long docs = 0, mentions = 0;
+  };
+  std::map<std::string, tally> counts;  // "TYPE\tname"
+  void operator()(const Xapian::Document &doc, double) override {
+    std::string v = doc.get_value(PRESSE_SLOT_ENTITIES);
+    size_t at = 0;
+    while (at < v.size()) {
+      size_t nl = v.find('\n', at);
+      if (nl == std::string::npos) nl = v.size();
+      size_t tab = v.rfind('\t', nl);
+      if (nl > at && tab != std::string::npos && tab > at) {
+        tally &t = counts[v.substr(at, tab - at)];
+        t.docs++;
+        t.mentions += std::strtoull(v.c_str() + tab + 1, nullptr, 10);
+      }
+      at = nl + 1;
+    }
+  }
+};
 
 unsigned long long dir_bytes(const std::string &path) {
   unsigned long long n = 0;
@@ -189,6 +226,7 @@ int presse_db_put(presse_db *db, const presse_doc *d) {
     std::string idterm(d->id_term.data, d->id_term.len);
     xd.add_boolean_term(idterm);
     if (d->date[0]) xd.add_value(PRESSE_SLOT_DATE, d->date);
+    if (d->entities.len) xd.add_value(PRESSE_SLOT_ENTITIES, std::string(d->entities.data, d->entities.len));
     xd.set_data(std::string(d->data.data ? d->data.data : "", d->data.len));
     db->wdb->replace_document(idterm, xd);
     return (int)PRESSE_OK;
@@ -276,10 +314,31 @@ int presse_db_search(presse_db *db, const presse_qnode *q, const presse_search_o
       enq.set_weighting_scheme(Xapian::BM25Weight(k1, 0, 1, b, 0.5));
       if (opts && opts->sort == PRESSE_SORT_DATE) enq.set_sort_by_value_then_relevance(PRESSE_SLOT_DATE, true);
       unsigned offset = opts ? opts->offset : 0, limit = opts && opts->limit ? opts->limit : 10;
-      Xapian::MSet ms = enq.get_mset(offset, limit, offset + limit + 100);
+      EntitySpy spy;
+      Xapian::doccount atleast = 0;  // an estimated total is enough; facets need every match
+      if (opts && opts->facets) {
+        enq.add_matchspy(&spy);
+        atleast = db->db->get_doccount();
+      }
+      Xapian::MSet ms = enq.get_mset(offset, limit, atleast);
       h->total = ms.get_matches_estimated();
       for (auto it = ms.begin(); it != ms.end(); ++it)
         h->hits.push_back({*it, it.get_weight(), it.get_document().get_data()});
+      if (opts && opts->facets) {
+        for (const char *type : {"PER", "ORG", "LOC"}) {
+          std::vector<std::pair<presse_hits::facet, unsigned long long>> f;
+          std::string pre = std::string(type) + "\t";
+          for (const auto &kv : spy.counts)
+            if (kv.first.compare(0, pre.size(), pre) == 0)
+              f.push_back({{type, kv.first.substr(pre.size()), kv.second.docs}, kv.second.mentions});
+          // most documents first; among equals, the most mentioned
+          std::stable_sort(f.begin(), f.end(), [](const auto &x, const auto &y) {
+            return x.first.count != y.first.count ? x.first.count > y.first.count : x.second > y.second;
+          });
+          if (f.size() > opts->facets) f.resize(opts->facets);
+          for (auto &x : f) h->facets.push_back(x.first);
+        }
+      }
     }
     *out = h.release();
     return (int)PRESSE_OK;
@@ -287,6 +346,12 @@ int presse_db_search(presse_db *db, const presse_qnode *q, const presse_search_o
 }
 
 void presse_hits_free(presse_hits *h) { delete h; }
+size_t presse_hits_nfacets(const presse_hits *h) { return h ? h->facets.size() : 0; }
+const char *presse_hits_facet(const presse_hits *h, size_t i, const char **type, unsigned long long *count) {
+  if (type) *type = h->facets[i].type.c_str();
+  if (count) *count = h->facets[i].count;
+  return h->facets[i].name.c_str();
+}
 size_t presse_hits_count(const presse_hits *h) { return h ? h->hits.size() : 0; }
 unsigned long long presse_hits_total(const presse_hits *h) { return h ? h->total : 0; }
 double presse_hits_weight(const presse_hits *h, size_t i) { return h->hits[i].weight; }

@@ -19,8 +19,8 @@ n1=$("$INDEX" --db "$DB" stats | awk '/^documents:/ {print $2}')
 first_id() { "$QUERY" --db "$DB" --json --limit 1 "$1" | grep -m1 '"id"' ; }
 for q in Migrantenorganisationen Kühner Kuehner Städtekooperation Staedtekooperation \
          '"Integration.Interkommunal"' titel:Fachtag datum:2025-01 Fachkräftemangel migrantenorganisation \
-         '"Rolle von Migrantenorganisationen"' 'person:Kühner' ; do
-  case $q in person:*) continue ;; esac   # entity filters come with the NER issue
+         '"Rolle von Migrantenorganisationen"' 'person:Kühner' 'person:"Alexander Kühner"' \
+         'org:"Universität Duisburg-Essen"' 'ort:Herne Fachtag' ; do
   first_id "$q" | grep -q "$SEED" && ok || bad "query [$q]: seed release is not the first hit"
 done
 
@@ -30,6 +30,14 @@ echo "$out" | sed -n 3,4p | grep -q "$SEED" && ok || bad "plain output: seed not
 echo "$out" | grep -q '\*\*Migrantenorganisationen\*\*' && ok || bad "no highlighted snippet"
 "$QUERY" --db "$DB" --color=always Migrantenorganisationen | grep -q "$(printf '\033\\[1mMigrantenorganisationen')" \
   && ok || bad "no bold highlight with --color=always"
+
+# entity facets over all hits
+out=$("$QUERY" --db "$DB" --facets Migrantenorganisationen)
+echo "$out" | grep '^Personen:' | grep -q 'Alexander Kühner' && ok || bad "facets: no Alexander Kühner among persons"
+echo "$out" | grep '^Orte:' | grep -q 'Herne' && ok || bad "facets: no Herne among places"
+"$QUERY" --db "$DB" --json --facets Kühner | grep -q '"facets"' && ok || bad "no facets in JSON"
+"$QUERY" --db "$DB" 'person:Niemand' >/dev/null; st=$?
+[ $st -eq 1 ] && ok || bad "person:Niemand found something (exit $st)"
 
 # gender forms and a line-break hyphenation in corpus/
 has() { "$QUERY" --db "$DB" --json --limit 50 "$1" | grep '"id"' | grep -q "$2"; }

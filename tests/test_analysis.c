@@ -21,12 +21,14 @@ static int on_term(void *ctx, const presse_term *t) {
   if (t->flags & PRESSE_TERM_STOP) presse_buf_putc(&d->b, '!');
   if (t->flags & PRESSE_TERM_PART) presse_buf_putc(&d->b, '~');
   if (t->flags & PRESSE_TERM_ALT) presse_buf_putc(&d->b, '+');
+  if (t->flags & PRESSE_TERM_SPLIT) presse_buf_putc(&d->b, '^');
   static const char *kinds[] = {"", "#num", "#date", "#tel", "#mail", "#url"};
   presse_buf_puts(&d->b, kinds[t->kind]);
   return 0;
 }
 
-/* "term@pos" for every term, flags: ! stopword, ~ part, + alternative; #kind for non-words. */
+/* "term@pos" for every term, flags: ! stopword, ~ part, + alternative, ^ compound part;
+ * #kind for non-words. */
 static char *terms(const char *text) {
   dump d = {PRESSE_BUF_INIT};
   presse_analyze(an, text, strlen(text), NULL, on_term, &d);
@@ -120,7 +122,7 @@ static void test_tokens(void) {
   CHECK_TERMS("Telefon 02331/207-4575 oder", "telefon@1 023312074575@2#tel oder@3!");
   CHECK_TERMS("am 30.01.2025 und 2025-01-30", "am@1! 2025-01-30@2#date und@3! 2025-01-30@4#date");
   CHECK_TERMS("**30. Januar 2025** –", "30@1#num 2025-01-30@1+#date januar@2 2025@3#num");
-  CHECK_TERMS("Postfach 42 49 | 58042 Hagen", "postfach@1 42@2#num 49@3#num 58042@4#num hagen@5");
+  CHECK_TERMS("Postfach 42 49 | 58042 Hagen", "postfach@1 post@1^ fach@1^ 42@2#num 49@3#num 58042@4#num hagen@5");
   CHECK_TERMS("rund 1.000 Gäste, 3,5 Prozent", "rund@1 1.000@2#num gaste@3 3,5@4#num prozent@5");
   /* typographic quotes and dashes separate */
   CHECK_TERMS("„Integration.Interkommunal“ – gemeinsam",
@@ -128,13 +130,13 @@ static void test_tokens(void) {
 }
 
 static void test_hyphens(void) {
-  CHECK_TERMS("Migranten-\norganisationen", "migrantenorganisationen@1");
-  CHECK_TERMS("Migranten-  \n  organisationen helfen", "migrantenorganisationen@1 helfen@2");
+  CHECK_TERMS("Migranten-\norganisationen", "migrantenorganisationen@1 migranten@1^ organisationen@1^");
+  CHECK_TERMS("Migranten-  \n  organisationen helfen", "migrantenorganisationen@1 migranten@1^ organisationen@1^ helfen@2");
   CHECK_TERMS("Presse-\nund Öffentlichkeitsarbeit", "presse@1 und@2! offentlichkeitsarbeit@3");
   CHECK_TERMS("Presse- und Öffentlichkeitsarbeit", "presse@1 und@2! offentlichkeitsarbeit@3");
   CHECK_TERMS("der CDU-Politiker sagte", "der@1! cdu@2~ politiker@3~ cdupolitiker@2+ sagte@4");
   CHECK_TERMS("Ruhrgebiets-\nStädte", "ruhrgebiets@1~ stadte@2~ ruhrgebietsstadte@1+");
-  CHECK_TERMS("Ver\xc2\xad" "kehrs\xc2\xad" "beruhigung", "verkehrsberuhigung@1");
+  CHECK_TERMS("Ver\xc2\xad" "kehrs\xc2\xad" "beruhigung", "verkehrsberuhigung@1 verkehrs@1^ beruhigung@1^");
 }
 
 static void test_gender(void) {
@@ -146,7 +148,7 @@ static void test_gender(void) {
   CHECK_TERMS("Teilnehmer/innen", "teilnehmer@1 teilnehmerinnen@1+");
   CHECK_TERMS("Bürger:in", "burger@1 burgerin@1+");
   CHECK_TERMS("Uhrzeit:inzwischen", "uhrzeit@1 inzwischen@2");
-  CHECK_TERMS("Innenstadt INNEN Berlin", "innenstadt@1 innen@2 berlin@3");
+  CHECK_TERMS("Innenstadt INNEN Berlin", "innenstadt@1 innen@1^ stadt@1^ innen@2 berlin@3");
   /* the base and the feminine stem as Teilnehmer and Teilnehmerinnen do */
   char *a = stems("Teilnehmer*innen"), *b = stems("Teilnehmer Teilnehmerinnen");
   CHECK_STR(a, b);
@@ -156,14 +158,24 @@ static void test_gender(void) {
 
 static void test_stems_and_stopwords(void) {
   char *s = stems("Migrantenorganisationen migrantenorganisation Kühner Kuehner die");
-  CHECK_STR(s, "migrantenorganisation migrantenorganisation kuhn kuhn -");
+  CHECK_STR(s, "migrantenorganisation migrant organisation migrantenorganisation migrant organisation kuhn kuhn -");
   free(s);
-  CHECK_TERMS("Die Rolle von Migrantenorganisationen", "die@1! rolle@2 von@3! migrantenorganisationen@4");
+  CHECK_TERMS("Die Rolle von Migrantenorganisationen", "die@1! rolle@2 von@3! migrantenorganisationen@4 migranten@4^ organisationen@4^");
   char out[64];
   int n = presse_analyzer_fold(an, "für", strlen("für"), out, sizeof out);
   CHECK(n > 0 && presse_analyzer_is_stopword(an, out, (size_t)n));
   n = presse_analyzer_fold(an, "Hagen", 5, out, sizeof out);
   CHECK(n > 0 && !presse_analyzer_is_stopword(an, out, (size_t)n));
+}
+
+static void test_compounds(void) {
+  /* compound parts at the compound's position; words the dictionary lists stay whole */
+  CHECK_TERMS("Fachkräftegewinnung im Ausland",
+              "fachkraftegewinnung@1 fach@1^ krafte@1^ gewinnung@1^ im@2! ausland@3");
+  CHECK_TERMS("Verein Bundesland Wandhalterung", "verein@1 bundesland@2 bundes@2^ land@2^ wandhalterung@3 wand@3^ halterung@3^");
+  char *s = stems("Städtekooperation");
+  CHECK_STR(s, "stadtekooperation stadt kooperation");
+  free(s);
 }
 
 static void test_robustness(void) {
@@ -196,6 +208,8 @@ int main(void) {
   test_hyphens();
   test_gender();
   test_stems_and_stopwords();
+  if (getenv("PRESSE_NO_LEXICON")) fprintf(stderr, "compound checks need the lexicon\n");
+  else test_compounds();
   test_robustness();
   presse_analyzer_free(an);
   return check_report("test_analysis");

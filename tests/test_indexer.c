@@ -38,7 +38,7 @@ int main(void) {
   char dbpath[512];
   snprintf(dbpath, sizeof dbpath, "%s/test_indexer.%d.db", tmp ? tmp : "/tmp", (int)getpid());
   CHECK(presse_db_open(&db, dbpath, PRESSE_DB_WRITE) == PRESSE_OK);
-  presse_indexer_opts opts = {4096, 2};
+  presse_indexer_opts opts = {.max_doc_bytes = 4096, .batch = 2};
   CHECK(presse_indexer_new(&ix, db, &opts) == PRESSE_OK);
 
   const char *md =

@@ -16,7 +16,7 @@ static unsigned long long count(presse_db *db, presse_analyzer *an, const char *
   unsigned long long n = 0;
   if (presse_query_parse(&q, an, query) == PRESSE_OK) {
     presse_hits *h;
-    presse_search_opts o = {0, 100, PRESSE_SORT_RELEVANCE, 0, 0};
+    presse_search_opts o = {.limit = 100};
     if (presse_db_search(db, presse_query_tree(q), &o, &h) == PRESSE_OK) n = presse_hits_count(h);
     presse_hits_free(h);
   }

@@ -25,6 +25,8 @@ typedef enum {
                                   (the whole of a hyphenated compound, the feminine of a gender form,
                                   the date of "30. Januar 2025") */
 #define PRESSE_TERM_WHOLE 0x08u /* with ALT: the joined whole of a compound whose parts were emitted */
+#define PRESSE_TERM_SPLIT 0x10u /* a part found by the compound splitter ("organisationen" of
+                                  "Migrantenorganisationen"), at the compound's position */
 
 /* One term of analysed text. Pointers are owned by the analyzer and valid only during the
  * callback that receives the term. */

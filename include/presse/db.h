@@ -14,6 +14,7 @@ typedef struct presse_qnode presse_qnode; /* include/presse/query.h */
 #define PRESSE_DB_WRITE 1  /* opens for writing, creating the database if it does not exist */
 
 #define PRESSE_SLOT_DATE 0u
+#define PRESSE_SLOT_ENTITIES 1u /* "TYPE\tCanonical name\tmentions\n" per distinct entity, for facets */
 
 /* Opens the database at path. Returns PRESSE_ENOTFOUND if there is none (read mode),
  * PRESSE_ELOCKED if another writer holds it, PRESSE_EDB otherwise. Even on failure *out may be a
@@ -54,6 +55,7 @@ typedef struct presse_search_opts {
   unsigned offset, limit;
   presse_sort sort;
   double bm25_k1, bm25_b; /* <= 0 for the defaults in store/ */
+  unsigned facets;        /* > 0: count entities over ALL matching documents, keep this many per type */
 } presse_search_opts;
 
 typedef struct presse_hits presse_hits;
@@ -67,6 +69,11 @@ unsigned long long presse_hits_total(const presse_hits *h);
 double presse_hits_weight(const presse_hits *h, size_t i);
 const char *presse_hits_data(const presse_hits *h, size_t i, size_t *len);
 unsigned presse_hits_docid(const presse_hits *h, size_t i);
+/* Facets (when opts->facets > 0): entity i of all types, most frequent first within a type.
+ * type is "PER", "ORG" or "LOC"; strings owned by h. Counts are exact: every matching document
+ * is counted. */
+size_t presse_hits_nfacets(const presse_hits *h);
+const char *presse_hits_facet(const presse_hits *h, size_t i, const char **type, unsigned long long *count);
 
 /* Walks the indexed terms that start with prefix (bare words: prefix with no capital letter),
  * calling cb(ctx, term, termfreq). Used for spelling suggestions. */

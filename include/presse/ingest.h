@@ -29,8 +29,12 @@ typedef void (*presse_report_cb)(void *ctx, const char *what, const char *msg);
 typedef struct presse_indexer_opts {
   size_t max_doc_bytes;   /* documents larger than this are skipped; 0 = 16 MiB */
   unsigned batch;         /* documents per commit; 0 = 1000 */
+  int no_entities;        /* non-zero: skip named-entity recognition */
+  const char *ner_model;  /* model file; NULL = the default lookup of presse_ner_model_load */
 } presse_indexer_opts;
 
+/* Fails with PRESSE_ENOTFOUND (errmsg names the file) when entities are on and the NER model
+ * cannot be loaded; *out is then still a handle for presse_indexer_errmsg, to be freed. */
 int presse_indexer_new(presse_indexer **out, presse_db *db, const presse_indexer_opts *opts);
 /* Commits what is pending and frees. Accepts NULL. Returns the commit status. */
 int presse_indexer_free(presse_indexer *ix);

@@ -20,7 +20,8 @@ typedef enum {
   PRESSE_Q_DATE_RANGE, /* lo..hi YYYYMMDD on the date slot */
   PRESSE_Q_MATCH_ALL,
   PRESSE_Q_FILTER,     /* kids[0] weighted, the others filter without weight */
-  PRESSE_Q_SCALE       /* kids[0] with its weight multiplied by scale */
+  PRESSE_Q_SCALE,      /* kids[0] with its weight multiplied by scale */
+  PRESSE_Q_AND_MAYBE   /* kids[0] decides the matches; the others only add weight */
 } presse_qop;
 
 struct presse_qnode {

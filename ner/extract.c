@@ -1,0 +1,503 @@
+/* Entity extraction from raw text: tokenise, split sentences, tag, then make the tags of one
+ * text agree with each other and give every mention a canonical form.
+ *
+ * The tagger sees one sentence at a time; a release, though, names "Alexander Kühner" and later
+ * "Kühner", or "Herne" three times of which the tagger catches two. The post-processing here is
+ * deliberately generic (no names of this or that release): the same string gets the same label
+ * within a text, a lone surname joins the full name mentioned in the same text, titles and
+ * quotes are not part of a name, and German adjective inflection is undone for organisation
+ * names ("vom Kommunalen Integrationszentrum" -> "Kommunales Integrationszentrum"). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ner/ner_internal.h"
+#include "presse/presse.h"
+
+typedef struct span {
+  size_t a, b; /* token range [a, b) */
+  int type;
+} span;
+
+typedef struct doc {
+  const char *text;
+  size_t len;
+  ner_tokens t;
+  uint8_t *tags;
+  const presse_ner_model *m;
+  span extra[32]; /* nested mentions reported besides the tag sequence (places inside ORG names) */
+  size_t nextra;
+} doc;
+
+static int tok_eq(const doc *d, size_t i, const char *s) {
+  size_t n = strlen(s);
+  return d->t.tok[i].end - d->t.tok[i].start == n && memcmp(d->text + d->t.tok[i].start, s, n) == 0;
+}
+static const char *tp(const doc *d, size_t i) { return d->text + d->t.tok[i].start; }
+static size_t tl(const doc *d, size_t i) { return d->t.tok[i].end - d->t.tok[i].start; }
+
+static int is_quote_tok(const doc *d, size_t i) {
+  const char *s = tp(d, i);
+  size_t n = tl(d, i);
+  return (n == 1 && (s[0] == '"' || s[0] == '\'')) ||
+         (n == 3 && (memcmp(s, "\xE2\x80\x9E", 3) == 0 || memcmp(s, "\xE2\x80\x9C", 3) == 0 ||
+                     memcmp(s, "\xE2\x80\x9D", 3) == 0 || memcmp(s, "\xE2\x80\x9A", 3) == 0 ||
+                     memcmp(s, "\xE2\x80\x98", 3) == 0 || memcmp(s, "\xE2\x80\x99", 3) == 0)) ||
+         (n == 2 && (memcmp(s, "\xC2\xAB", 2) == 0 || memcmp(s, "\xC2\xBB", 2) == 0));
+}
+
+static int is_upper_start(const doc *d, size_t i) {
+  unsigned char c = (unsigned char)tp(d, i)[0];
+  if (c >= 'A' && c <= 'Z') return 1;
+  /* Ä Ö Ü and other Latin-1/Latin Extended capitals; good enough for a name check. */
+  if (c == 0xC3) {
+    unsigned char c2 = (unsigned char)tp(d, i)[1];
+    return c2 >= 0x80 && c2 <= 0x9E;
+  }
+  return c == 0xC4 || c == 0xC5 ? (((unsigned char)tp(d, i)[1]) % 2 == 0) : 0;
+}
+
+static unsigned gaz(const doc *d, size_t i) {
+  return ner_gaz_get(d->m->gaz, tp(d, i), tl(d, i)) & ~(unsigned)NER_GAZ_PREFIX;
+}
+
+static size_t collect(const doc *d, span **out) {
+  size_t n = 0, cap = 16;
+  span *v = malloc(cap * sizeof *v);
+  if (!v) return (size_t)-1;
+  for (size_t i = 0; i < d->t.n;) {
+    if (d->tags[i] == NER_O) {
+      i++;
+      continue;
+    }
+    int ty = ner_tag_type(d->tags[i]);
+    size_t j = i + 1;
+    while (j < d->t.n && d->tags[j] != NER_O && !ner_tag_is_begin(d->tags[j]) && ner_tag_type(d->tags[j]) == ty) j++;
+    if (n == cap) {
+      span *nv = realloc(v, (cap *= 2) * sizeof *nv);
+      if (!nv) {
+        free(v);
+        return (size_t)-1;
+      }
+      v = nv;
+    }
+    v[n++] = (span){i, j, ty};
+    i = j;
+  }
+  *out = v;
+  return n;
+}
+
+static void set_span(doc *d, size_t a, size_t b, int type) {
+  for (size_t k = a; k < b; k++) d->tags[k] = (uint8_t)(k == a ? 1 + 2 * type : 2 + 2 * type);
+  if (b < d->t.n && d->tags[b] != NER_O && !ner_tag_is_begin(d->tags[b])) d->tags[b]--; /* I- -> B- */
+}
+
+static int same_tokens(const doc *d, size_t a, size_t b, size_t c) {
+  for (size_t k = 0; k < b - a; k++)
+    if (tl(d, a + k) != tl(d, c + k) || memcmp(tp(d, a + k), tp(d, c + k), tl(d, a + k)) != 0) return 0;
+  return 1;
+}
+
+#define NER_CONSISTENCY_MAX_SPANS 2000
+#define NER_CONSISTENCY_MAX_TOKENS 200000
+
+/* Sentence index of every token, for "does this span cross a sentence boundary". */
+static int in_one_sentence(const doc *d, const size_t *sent_of, size_t a, size_t b) {
+  (void)d;
+  return sent_of[a] == sent_of[b - 1];
+}
+
+/* Post-processing on the tag array of the whole text. */
+static int consistency(doc *d) {
+  span *v = NULL;
+  size_t n = collect(d, &v);
+  if (n == (size_t)-1) return PRESSE_ENOMEM;
+  size_t *sent_of = malloc((d->t.n ? d->t.n : 1) * sizeof *sent_of);
+  if (!sent_of) {
+    free(v);
+    return PRESSE_ENOMEM;
+  }
+  for (size_t s = 0; s < d->t.nsent; s++)
+    for (size_t k = d->t.sent[s]; k < d->t.sent[s + 1]; k++) sent_of[k] = s;
+
+  /* 1. Titles and quotes never belong to a name: trim them off span edges. */
+  for (size_t e = 0; e < n; e++) {
+    while (v[e].b - v[e].a > 1 && (gaz(d, v[e].a) & NER_GAZ_TITLE || is_quote_tok(d, v[e].a))) d->tags[v[e].a++] = NER_O;
+    while (v[e].b - v[e].a > 1 && is_quote_tok(d, v[e].b - 1)) d->tags[--v[e].b] = NER_O;
+    set_span(d, v[e].a, v[e].b, v[e].type);
+  }
+  /* Steps 2 and 3 compare every mention with every other: quadratic. A press release has a few
+   * dozen entities; a text with thousands is not one (a log, a 50 MB dump) and gets the tagger's
+   * labels without the document-level pass, so tagging stays linear in the input. */
+  int small = n <= NER_CONSISTENCY_MAX_SPANS && d->t.n <= NER_CONSISTENCY_MAX_TOKENS;
+  /* 2. Majority type for identical strings (ties: leave them). */
+  for (size_t e = 0; small && e < n; e++) {
+    int votes[3] = {0};
+    for (size_t f = 0; f < n; f++)
+      if (v[f].b - v[f].a == v[e].b - v[e].a && same_tokens(d, v[e].a, v[e].b, v[f].a)) votes[v[f].type]++;
+    int best = v[e].type;
+    for (int t = 0; t < 3; t++)
+      if (votes[t] > votes[best]) best = t;
+    if (best != v[e].type) {
+      v[e].type = best;
+      set_span(d, v[e].a, v[e].b, best);
+    }
+  }
+  /* 3. Untagged repetitions of a tagged string get its label; a lone surname of a tagged full
+   * name becomes PER. Only capitalised tokens, so "essen" never turns into the city. */
+  for (size_t i = 0; small && i < d->t.n; i++) {
+    if (d->tags[i] != NER_O || !is_upper_start(d, i)) continue;
+    size_t bestlen = 0;
+    int besttype = -1;
+    for (size_t e = 0; e < n; e++) {
+      size_t L = v[e].b - v[e].a;
+      if (L > bestlen && i + L <= d->t.n && in_one_sentence(d, sent_of, i, i + L) && same_tokens(d, v[e].a, v[e].b, i)) {
+        int free_run = 1;
+        for (size_t k = i; k < i + L; k++)
+          if (d->tags[k] != NER_O) free_run = 0;
+        if (free_run) bestlen = L, besttype = v[e].type;
+      }
+      if (bestlen == 0 && v[e].type == PRESSE_NER_PER && L >= 2 && tl(d, i) >= 3 &&
+          same_tokens(d, v[e].b - 1, v[e].b, i) && !(gaz(d, i) & NER_GAZ_FIRSTNAME))
+        besttype = PRESSE_NER_PER, bestlen = 1;
+    }
+    if (bestlen) {
+      set_span(d, i, i + bestlen, besttype);
+      i += bestlen - 1;
+    }
+  }
+  free(v);
+  free(sent_of);
+  return 0;
+}
+
+/* Organisation names of the form "Ministerium für A, B und C des Landes X": the tagger often stops
+ * at the head noun. Extend an ORG whose last token is such a head over "für"/"des Landes" tails
+ * made of capitalised words, commas and "und". */
+static int ministry_head(const doc *d, size_t i) {
+  static const char *const heads[] = {"Ministerium", "Bundesministerium", "Landesministerium", "Staatsministerium",
+                                      "Senatsverwaltung", "Bundesamt", "Landesamt", "Bundesanstalt", "Landesanstalt",
+                                      "Institut", "Akademie", "Hochschule", "Zentrum", "Beauftragte", "Stiftung"};
+  for (size_t h = 0; h < sizeof heads / sizeof *heads; h++)
+    if (tok_eq(d, i, heads[h])) return 1;
+  return 0;
+}
+
+/* "von der Kolping Hochschule …", "der Fraunhofer Akademie": a capitalised, untagged word between
+ * an article and an organisation's head noun is the brand of that organisation, not a word of its
+ * own (German would write "der Hochschule" otherwise). */
+static void extend_orgs_left(doc *d) {
+  static const char *const dets[] = {"der", "die", "den", "dem", "des", "von", "vom", "zur", "zum", "im", "am"};
+  for (size_t i = 2; i < d->t.n; i++) {
+    if (d->tags[i] != 1 + 2 * PRESSE_NER_ORG || !((gaz(d, i) & NER_GAZ_ORGHEAD) || ministry_head(d, i))) continue;
+    if (d->tags[i - 1] != NER_O || !is_upper_start(d, i - 1) || (gaz(d, i - 1) & (NER_GAZ_TITLE | NER_GAZ_ORGHEAD)))
+      continue;
+    int det = 0;
+    for (size_t k = 0; k < sizeof dets / sizeof *dets; k++) det |= tok_eq(d, i - 2, dets[k]);
+    if (!det) continue;
+    d->tags[i - 1] = 1 + 2 * PRESSE_NER_ORG;
+    d->tags[i] = 2 + 2 * PRESSE_NER_ORG;
+  }
+}
+
+static void extend_orgs(doc *d) {
+  /* An untagged head like "Ministerium" directly followed by "für" + a capitalised word starts an
+   * organisation name of its own. */
+  for (size_t i = 0; i + 2 < d->t.n; i++)
+    if (d->tags[i] == NER_O && ministry_head(d, i) && tok_eq(d, i + 1, "für") && is_upper_start(d, i + 2) &&
+        (i == 0 || d->tags[i - 1] == NER_O))
+      d->tags[i] = 1 + 2 * PRESSE_NER_ORG;
+  for (size_t i = 0; i < d->t.n; i++) {
+    if (d->tags[i] == NER_O || ner_tag_type(d->tags[i]) != PRESSE_NER_ORG) continue;
+    size_t j = i + 1;
+    while (j < d->t.n && d->tags[j] == 2 + 2 * PRESSE_NER_ORG) j++;
+    /* [i, j) is the ORG; one that already holds its "für" may continue with "und C". An ORG
+     * the tagger ended on "für" itself is re-extended from there. */
+    if (j - i >= 2 && tok_eq(d, j - 1, "für")) j--;
+    int has_fuer = 0;
+    for (size_t k = i; k < j; k++) has_fuer |= tok_eq(d, k, "für");
+    int tail = j < d->t.n && (tok_eq(d, j, "für") || tok_eq(d, j, "for")) && j + 1 < d->t.n && is_upper_start(d, j + 1);
+    int cont = has_fuer && j + 1 < d->t.n && (tok_eq(d, j, "und") || tok_eq(d, j, ",")) && is_upper_start(d, j + 1);
+    if (tail || cont) {
+      size_t k = j + 1, last = j;
+      while (k < d->t.n) {
+        if (is_upper_start(d, k) && (d->tags[k] == NER_O || ner_tag_type(d->tags[k]) != PRESSE_NER_PER)) last = k, k++;
+        else if ((tok_eq(d, k, ",") || tok_eq(d, k, "und") || tok_eq(d, k, "&")) && k + 1 < d->t.n && is_upper_start(d, k + 1)) k++;
+        else break;
+      }
+      if (last > j) {
+        /* "des Landes Nordrhein-Westfalen", "der Stadt Hagen", "des Bundes" */
+        if (last + 2 < d->t.n && (tok_eq(d, last + 1, "des") || tok_eq(d, last + 1, "der")) &&
+            (tok_eq(d, last + 2, "Landes") || tok_eq(d, last + 2, "Bundes") || tok_eq(d, last + 2, "Freistaates"))) {
+          last += 2;
+          if (last + 1 < d->t.n && is_upper_start(d, last + 1) && (gaz(d, last + 1) & (NER_GAZ_STATE | NER_GAZ_COUNTRY | NER_GAZ_LOCNAME))) {
+            last++;
+            /* The place inside the name is still a place mention of its own (nested entity). */
+            if (d->nextra < sizeof d->extra / sizeof *d->extra) d->extra[d->nextra++] = (span){last, last + 1, PRESSE_NER_LOC};
+          }
+        }
+        set_span(d, i, last + 1, PRESSE_NER_ORG);
+        j = last + 1;
+      }
+    }
+    i = j - 1;
+  }
+  extend_orgs_left(d);
+}
+
+/* "Stadt Hagen", "Kreis Unna", "Gemeinde Much": in a release the administrative unit before a
+ * place name acts as the institution, so the pair becomes one ORG (the place alone stays LOC
+ * wherever it stands alone). */
+static void admin_units(doc *d) {
+  static const char *const units[] = {"Stadt", "Gemeinde", "Kreis", "Landkreis", "Bezirksamt", "Landeshauptstadt",
+                                      "Hansestadt", "Stadtverwaltung", "Kreisverwaltung", "Bezirk", "Markt"};
+  for (size_t i = 0; i + 1 < d->t.n; i++) {
+    if (d->tags[i] != NER_O || d->tags[i + 1] != 1 + 2 * PRESSE_NER_LOC) continue;
+    int unit = 0;
+    for (size_t u = 0; u < sizeof units / sizeof *units; u++) unit |= tok_eq(d, i, units[u]);
+    if (!unit || d->t.tok[i].end == d->t.tok[i + 1].start) continue;
+    size_t j = i + 2;
+    while (j < d->t.n && d->tags[j] == 2 + 2 * PRESSE_NER_LOC) j++;
+    set_span(d, i, j, PRESSE_NER_ORG);
+    i = j - 1;
+  }
+}
+
+/* ---- canonical forms -------------------------------------------------------------------- */
+
+typedef struct sbuf {
+  char *p;
+  size_t n, cap;
+} sbuf;
+
+static int sb_add(sbuf *b, const char *s, size_t n) {
+  if (b->n + n + 1 > b->cap) {
+    size_t c = b->cap ? b->cap * 2 : 64;
+    while (c < b->n + n + 1) c *= 2;
+    char *np = realloc(b->p, c);
+    if (!np) return PRESSE_ENOMEM;
+    b->p = np;
+    b->cap = c;
+  }
+  memcpy(b->p + b->n, s, n);
+  b->n += n;
+  b->p[b->n] = 0;
+  return 0;
+}
+
+static int ends_with(const char *s, size_t n, const char *suf) {
+  size_t k = strlen(suf);
+  return n >= k && memcmp(s + n - k, suf, k) == 0;
+}
+
+/* Grammatical gender of a German head noun from its ending: 'n' neuter, 'f' feminine,
+ * 'm' masculine, 0 unknown. */
+static char head_gender(const char *s, size_t n) {
+  static const char *const neut[] = {"zentrum", "amt", "institut", "ministerium", "werk", "haus", "gericht",
+                                     "museum", "theater", "krankenhaus", "klinikum", "büro", "forum", "netzwerk",
+                                     "kolleg", "team", "kreuz", "parlament", "präsidium", "kommissariat", "archiv",
+                                     "orchester", "landeskriminalamt", "bündnis", "komitee", "gymnasium"};
+  static const char *const fem[] = {"ung", "schaft", "heit", "keit", "ion", "tät", "schule", "stadt", "agentur",
+                                    "kammer", "behörde", "bank", "kasse", "kirche", "partei", "union", "akademie",
+                                    "stiftung", "gesellschaft", "initiative", "polizei", "feuerwehr", "verwaltung",
+                                    "bibliothek", "gruppe", "liga", "bahn", "post", "hilfe", "wacht", "anwaltschaft"};
+  static const char *const masc[] = {"verein", "verband", "rat", "bund", "dienst", "kreis", "tag", "senat",
+                                     "konzern", "club", "klub", "rundfunk", "gerichtshof", "hof", "betrieb"};
+  char low[64];
+  size_t m = n < sizeof low ? n : sizeof low - 1;
+  for (size_t i = 0; i < m; i++) low[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
+  low[m] = 0;
+  /* Longest matching ending wins ("Gerichtshof" is masculine, "Gericht" neuter). */
+  size_t best = 0;
+  char g = 0;
+  for (size_t i = 0; i < sizeof neut / sizeof *neut; i++)
+    if (ends_with(low, m, neut[i]) && strlen(neut[i]) > best) best = strlen(neut[i]), g = 'n';
+  for (size_t i = 0; i < sizeof fem / sizeof *fem; i++)
+    if (ends_with(low, m, fem[i]) && strlen(fem[i]) > best) best = strlen(fem[i]), g = 'f';
+  for (size_t i = 0; i < sizeof masc / sizeof *masc; i++)
+    if (ends_with(low, m, masc[i]) && strlen(masc[i]) > best) best = strlen(masc[i]), g = 'm';
+  return g;
+}
+
+/* A capitalised attributive adjective in an inflected form: Kommunalen, Deutsche, Roten. */
+static size_t adj_stem(const char *s, size_t n) {
+  static const char *const adj[] = {"al", "isch", "lich", "ig", "sch", "är", "iv", "ell", "ot", "eu", "ün",
+                                    "oß", "ross", "eiß", "alt", "ert", "ig", "ar", "ein", "ord", "üd", "est", "st"};
+  size_t stem;
+  if (ends_with(s, n, "en") || ends_with(s, n, "es") || ends_with(s, n, "er") || ends_with(s, n, "em")) stem = n - 2;
+  else if (ends_with(s, n, "e")) stem = n - 1;
+  else return 0;
+  for (size_t i = 0; i < sizeof adj / sizeof *adj; i++)
+    if (ends_with(s, stem, adj[i])) return stem;
+  return 0;
+}
+
+static int canonical(const doc *d, const span *v, size_t nv, size_t e, char **out) {
+  sbuf b = {0};
+  size_t a = v[e].a, z = v[e].b;
+  int rc = 0;
+  /* A lone surname (or "Herr Kühner" after title trimming) resolves to the longest earlier or
+   * later full name of the same text that ends in it. */
+  if (v[e].type == PRESSE_NER_PER && z - a == 1 && nv <= NER_CONSISTENCY_MAX_SPANS) {
+    size_t best = (size_t)-1, bl = 1;
+    for (size_t f = 0; f < nv; f++) {
+      size_t L = v[f].b - v[f].a;
+      if (v[f].type != PRESSE_NER_PER || L <= bl) continue;
+      const char *last = tp(d, v[f].b - 1);
+      size_t ll = tl(d, v[f].b - 1);
+      /* "Kühner" or genitive "Kühners" */
+      if ((ll == tl(d, a) && memcmp(last, tp(d, a), ll) == 0) ||
+          (ll + 1 == tl(d, a) && memcmp(last, tp(d, a), ll) == 0 && tp(d, a)[ll] == 's'))
+        best = f, bl = L;
+    }
+    if (best != (size_t)-1) a = v[best].a, z = v[best].b;
+  }
+  char g = 0;
+  if (v[e].type == PRESSE_NER_ORG && z - a >= 2) {
+    /* head noun: the last capitalised token before a "für"/"des"/"der" tail */
+    size_t h = a;
+    while (h + 1 < z && is_upper_start(d, h + 1)) h++;
+    g = head_gender(tp(d, h), tl(d, h));
+  }
+  int in_adj_prefix = 1;
+  for (size_t k = a; k < z && !rc; k++) {
+    if (is_quote_tok(d, k)) continue;
+    if (b.n && !(k > a && d->t.tok[k - 1].end == d->t.tok[k].start && (tok_eq(d, k, ",") || tok_eq(d, k, "."))))
+      rc = sb_add(&b, " ", 1);
+    if (rc) break;
+    size_t stem = 0;
+    if (g && in_adj_prefix && k + 1 < z && is_upper_start(d, k) && !(gaz(d, k) & (NER_GAZ_CITY | NER_GAZ_STATE)))
+      stem = adj_stem(tp(d, k), tl(d, k));
+    if (stem) {
+      const char *end = g == 'n' ? "es" : g == 'f' ? "e" : "er";
+      rc = sb_add(&b, tp(d, k), stem);
+      if (!rc) rc = sb_add(&b, end, strlen(end));
+    } else {
+      in_adj_prefix = 0;
+      rc = sb_add(&b, tp(d, k), tl(d, k));
+    }
+  }
+  if (!rc && !b.p) rc = sb_add(&b, tp(d, v[e].a), tl(d, v[e].a));
+  if (rc) {
+    free(b.p);
+    return rc;
+  }
+  /* Newlines or soft hyphens from line wrapping never belong in a canonical form. */
+  for (size_t i = 0; i < b.n; i++)
+    if (b.p[i] == '\n' || b.p[i] == '\r' || b.p[i] == '\t') b.p[i] = ' ';
+  *out = b.p;
+  return 0;
+}
+
+static char *dupn(const char *s, size_t n) {
+  char *p = malloc(n + 1);
+  if (p) {
+    memcpy(p, s, n);
+    p[n] = 0;
+  }
+  return p;
+}
+
+void presse_ner_entities_free(presse_ner_entity *e, size_t n) {
+  if (!e) return;
+  for (size_t i = 0; i < n; i++) {
+    free(e[i].canonical);
+    free(e[i].surface);
+  }
+  free(e);
+}
+
+int presse_ner_extract(const presse_ner_model *m, const char *text, size_t len, presse_ner_entity **out,
+                       size_t *n) {
+  if (out) *out = NULL;
+  if (n) *n = 0;
+  if (!m || !out || !n || (!text && len)) return PRESSE_EINVAL;
+  if (len == 0) return 0;
+  if (!ner_utf8_valid(text, len)) return PRESSE_EUTF8;
+  doc d = {text, len, {0}, NULL, m, {{0, 0, 0}}, 0};
+  ner_tagbuf tb = {0};
+  const char **tok = NULL;
+  size_t *tlen = NULL;
+  span *v = NULL;
+  presse_ner_entity *ents = NULL;
+  size_t ne = 0;
+  int rc = ner_tokenize(text, len, &d.t);
+  if (rc) goto done;
+  d.tags = calloc(d.t.n ? d.t.n : 1, 1);
+  tok = malloc((d.t.n ? d.t.n : 1) * sizeof *tok);
+  tlen = malloc((d.t.n ? d.t.n : 1) * sizeof *tlen);
+  if (!d.tags || !tok || !tlen) {
+    rc = PRESSE_ENOMEM;
+    goto done;
+  }
+  for (size_t i = 0; i < d.t.n; i++) tok[i] = tp(&d, i), tlen[i] = tl(&d, i);
+  for (size_t s = 0; s < d.t.nsent; s++) {
+    size_t a = d.t.sent[s], b = d.t.sent[s + 1];
+    if (b == a) continue;
+    if ((rc = ner_tagbuf_reserve(&tb, b - a))) goto done;
+    ner_model_tag(m, &tb, tok + a, tlen + a, b - a, d.tags + a);
+  }
+  /* URLs and e-mail addresses are entities of their own kind elsewhere in presse, never names. */
+  for (size_t i = 0; i < d.t.n; i++)
+    if (d.t.tok[i].flags & (NER_TOK_URL | NER_TOK_EMAIL)) d.tags[i] = NER_O;
+  ner_tags_repair(d.tags, d.t.n);
+  extend_orgs(&d);
+  if ((rc = consistency(&d))) goto done;
+  admin_units(&d);
+  size_t nv = collect(&d, &v);
+  if (nv == (size_t)-1) {
+    v = NULL;
+    rc = PRESSE_ENOMEM;
+    goto done;
+  }
+  /* Nested places join the list in text order (after the ORG that contains them). */
+  for (size_t x = 0; x < d.nextra; x++) {
+    span *nvv = realloc(v, (nv + 1) * sizeof *nvv);
+    if (!nvv) {
+      rc = PRESSE_ENOMEM;
+      goto done;
+    }
+    v = nvv;
+    size_t at = nv;
+    while (at > 0 && v[at - 1].a > d.extra[x].a) at--;
+    memmove(v + at + 1, v + at, (nv - at) * sizeof *v);
+    v[at] = d.extra[x];
+    nv++;
+  }
+  if (nv) {
+    ents = calloc(nv, sizeof *ents);
+    if (!ents) {
+      rc = PRESSE_ENOMEM;
+      goto done;
+    }
+  }
+  for (size_t e = 0; e < nv; e++) {
+    presse_ner_entity *x = &ents[ne];
+    x->type = (presse_ner_type)v[e].type;
+    x->start = d.t.tok[v[e].a].start;
+    x->end = d.t.tok[v[e].b - 1].end;
+    x->surface = dupn(text + x->start, x->end - x->start);
+    if (!x->surface || (rc = canonical(&d, v, nv, e, &x->canonical))) {
+      free(x->surface);
+      x->surface = NULL;
+      if (!rc) rc = PRESSE_ENOMEM;
+      goto done;
+    }
+    ne++;
+  }
+done:
+  if (rc) {
+    presse_ner_entities_free(ents, ne);
+    ents = NULL;
+    ne = 0;
+  }
+  free(v);
+  free(tok);
+  free(tlen);
+  free(d.tags);
+  ner_tokens_free(&d.t);
+  ner_tagbuf_free(&tb);
+  *out = ents;
+  *n = ne;
+  return rc;
+}

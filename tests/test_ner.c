@@ -1,0 +1,399 @@
+/* Tests of the NER module (issue 3). One program, one ctest entry per subcommand:
+ *   sentences  sentence splitting around German abbreviations, ordinals, Markdown
+ *   tokens     tokeniser byte offsets (hyphenated and dotted names, e-mail, URL, e.V.)
+ *   viterbi    decoding on a hand-made model where the greedy choice is wrong
+ *   roundtrip  train -> save -> load on tests/ner/tiny.conll; determinism of the model bytes
+ *   seed       the shipped model on the seed release; concurrent extraction on one model
+ *   cli        presse-ner error handling (missing file, invalid UTF-8, binary)
+ * The seed test skips (77) when neither corpus/ nor ../shared/seed has the release. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ner/ner_internal.h"
+#include "presse/presse.h"
+
+#ifndef PRESSE_NER_TESTDIR
+#define PRESSE_NER_TESTDIR "tests/ner"
+#endif
+#ifndef PRESSE_NER_MODELDIR
+#define PRESSE_NER_MODELDIR "models"
+#endif
+
+static int failures;
+#define CHECK(c)                                                                 \
+  do {                                                                           \
+    if (!(c)) {                                                                  \
+      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c);       \
+      failures++;                                                                \
+    }                                                                            \
+  } while (0)
+
+static int tok_is(const char *text, const ner_tokens *t, size_t i, const char *want) {
+  size_t n = t->tok[i].end - t->tok[i].start;
+  return strlen(want) == n && memcmp(text + t->tok[i].start, want, n) == 0;
+}
+
+static void dump(const char *text, const ner_tokens *t) {
+  for (size_t s = 0; s < t->nsent; s++) {
+    fprintf(stderr, "  [%zu]", s);
+    for (size_t i = t->sent[s]; i < t->sent[s + 1]; i++)
+      fprintf(stderr, " <%.*s>", (int)(t->tok[i].end - t->tok[i].start), text + t->tok[i].start);
+    fprintf(stderr, "\n");
+  }
+}
+
+static int test_sentences(void) {
+  const char *text =
+      "Dr. Müller kam am 30. Januar 2025 nach Berlin. Er traf Prof. Schmidt vom ACADI e.V. z.B. in der "
+      "Rathausstr. 13, ca. 20 Min. später. Danach ging er (Nr. 5)!\n\n# Überschrift ohne Punkt\n"
+      "Neuer Absatz mit „Zitat.“ Und Schluss?";
+  ner_tokens t = {0};
+  CHECK(ner_tokenize(text, strlen(text), &t) == 0);
+  if (t.nsent != 6) dump(text, &t);
+  CHECK(t.nsent == 6);
+  int seen_dr = 0, seen_30 = 0, seen_ev = 0, seen_zb = 0, seen_str = 0, seen_ca = 0;
+  for (size_t i = 0; i < t.n; i++) {
+    seen_dr |= tok_is(text, &t, i, "Dr.");
+    seen_30 |= tok_is(text, &t, i, "30.");
+    seen_ev |= tok_is(text, &t, i, "e.V.");
+    seen_zb |= tok_is(text, &t, i, "z.B.");
+    seen_str |= tok_is(text, &t, i, "Rathausstr.");
+    seen_ca |= tok_is(text, &t, i, "ca.");
+    CHECK(!tok_is(text, &t, i, "#")); /* Markdown heading marker is not a token */
+  }
+  CHECK(seen_dr && seen_30 && seen_ev && seen_zb && seen_str && seen_ca);
+  /* the first sentence ends at "Berlin ." */
+  CHECK(t.nsent > 1 && tok_is(text, &t, t.sent[1] - 1, "."));
+  CHECK(t.nsent > 1 && tok_is(text, &t, t.sent[1], "Er"));
+  /* the closing quote stays with its sentence */
+  CHECK(t.nsent > 5 && tok_is(text, &t, t.sent[5], "Und"));
+  ner_tokens_free(&t);
+  /* empty and whitespace-only input */
+  CHECK(ner_tokenize("", 0, &t) == 0 && t.n == 0 && t.nsent == 0);
+  CHECK(ner_tokenize(" \n\n ", 4, &t) == 0 && t.n == 0 && t.nsent == 0);
+  ner_tokens_free(&t);
+  return 0;
+}
+
+static int test_tokens(void) {
+  const char *text = "Die Universität Duisburg-Essen, Integration.Interkommunal und Presse- und "
+                     "Öffentlichkeitsarbeit: [michael.kaub@stadt-hagen.de](mailto:michael.kaub@stadt-hagen.de) "
+                     "**t** +49 2331 207-4575 www.hagen.de Teilnehmer*innen „Fatih Çevikkollu“ David A. Längen";
+  const char *want[] = {"Die", "Universität", "Duisburg-Essen", ",", "Integration.Interkommunal", "und", "Presse-",
+                        "und", "Öffentlichkeitsarbeit", ":", "[", "michael.kaub@stadt-hagen.de", "]", "(",
+                        "mailto:michael.kaub@stadt-hagen.de", ")", "t", "+", "49", "2331", "207-4575",
+                        "www.hagen.de", "Teilnehmer*innen", "„", "Fatih", "Çevikkollu", "“", "David", "A.", "Längen"};
+  size_t nw = sizeof want / sizeof *want;
+  ner_tokens t = {0};
+  CHECK(ner_tokenize(text, strlen(text), &t) == 0);
+  if (t.n != nw) dump(text, &t);
+  CHECK(t.n == nw);
+  for (size_t i = 0; i < t.n && i < nw; i++) {
+    if (!tok_is(text, &t, i, want[i])) {
+      fprintf(stderr, "token %zu: got <%.*s> want <%s>\n", i, (int)(t.tok[i].end - t.tok[i].start),
+              text + t.tok[i].start, want[i]);
+      failures++;
+    }
+  }
+  /* offsets are bytes: "Universität" starts at 4 and is 12 bytes long (ä is two) */
+  CHECK(t.n > 1 && t.tok[1].start == 4 && t.tok[1].end == 16);
+  CHECK(t.n > 11 && (t.tok[11].flags & NER_TOK_EMAIL));
+  CHECK(t.n > 21 && (t.tok[21].flags & NER_TOK_URL));
+  ner_tokens_free(&t);
+  CHECK(ner_utf8_valid("Kühner", strlen("Kühner")));
+  CHECK(!ner_utf8_valid("K\xfchner", 6));
+  CHECK(!ner_utf8_valid("a\0b", 3));
+  CHECK(!ner_utf8_valid("\xe2\x80", 2));
+  return 0;
+}
+
+static int test_viterbi(void) {
+  /* Two tokens. Greedy per token would pick B-PER then O; the transitions make B-PER I-PER the
+   * best sequence: (B,I) = 5+3+4 = 12 > (O,O) = 10 > (B,O) = 8. */
+  float em[2 * NER_NTAGS], vs[2 * NER_NTAGS];
+  int bp[2 * NER_NTAGS];
+  float tr[NER_NTAGS + 1][NER_NTAGS];
+  for (int i = 0; i < 2 * NER_NTAGS; i++) em[i] = -50;
+  for (int s = 0; s <= NER_NTAGS; s++)
+    for (int t = 0; t < NER_NTAGS; t++) tr[s][t] = 0;
+  em[0 * NER_NTAGS + 0] = 4, em[0 * NER_NTAGS + 1] = 5;
+  em[1 * NER_NTAGS + 0] = 6, em[1 * NER_NTAGS + 2] = 3;
+  tr[1][2] = 4, tr[0][2] = -100, tr[1][0] = -3, tr[NER_START][2] = -100;
+  uint8_t tags[2];
+  ner_viterbi_f(em, 2, (const float(*)[NER_NTAGS])tr, tags, vs, bp);
+  CHECK(tags[0] == 1 && tags[1] == 2);
+  /* Make O O win instead. */
+  tr[1][2] = 0;
+  ner_viterbi_f(em, 2, (const float(*)[NER_NTAGS])tr, tags, vs, bp);
+  CHECK(tags[0] == 0 && tags[1] == 0);
+  /* single token, and tag parsing / repair */
+  ner_viterbi_f(em, 1, (const float(*)[NER_NTAGS])tr, tags, vs, bp);
+  CHECK(tags[0] == 1);
+  CHECK(ner_tag_parse("B-PER") == 1 && ner_tag_parse("I-ORG") == 6 && ner_tag_parse("B-LOCderiv") == 0 &&
+        ner_tag_parse("I-OTH") == 0 && ner_tag_parse("O") == 0 && ner_tag_parse("B-MISC") == 0);
+  uint8_t rep[4] = {0, 2, 4, 4};
+  ner_tags_repair(rep, 4);
+  CHECK(rep[1] == 1 && rep[2] == 3 && rep[3] == 4);
+  return 0;
+}
+
+static int read_all(const char *path, unsigned char **buf, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return -1;
+  size_t cap = 1 << 20, n = 0;
+  unsigned char *b = malloc(cap);
+  size_t k;
+  while (b && (k = fread(b + n, 1, cap - n, f)) > 0) {
+    n += k;
+    if (n == cap) {
+      unsigned char *nb = realloc(b, cap *= 2);
+      if (!nb) free(b);
+      b = nb;
+    }
+  }
+  fclose(f);
+  if (!b) return -1;
+  *buf = b;
+  *len = n;
+  return 0;
+}
+
+static int train_tiny(const char *out) {
+  char err[256];
+  ner_corpus c = {0};
+  ner_gaz *g = NULL;
+  int rc = ner_gaz_new(&g);
+  if (!rc) rc = ner_gaz_load_tsv(g, PRESSE_NER_TESTDIR "/tiny-gazetteer.tsv", err, sizeof err);
+  if (!rc) rc = ner_corpus_read(&c, PRESSE_NER_TESTDIR "/tiny.conll", 1, 0, 0, -1, 0, err, sizeof err);
+  if (!rc) rc = ner_corpus_read(&c, PRESSE_NER_TESTDIR "/tiny-germeval.tsv", 2, 1, 0, -1, 0, err, sizeof err);
+  if (!rc) {
+    for (size_t i = 0; i < c.n; i++) c.s[i].target = c.s[i].source == 1;
+  }
+  presse_ner_model *m = NULL;
+  ner_train_opts o = {.epochs = 10, .hash_bits = 16, .seed = 7, .verbose = 0, .augment = 0};
+  if (!rc) {
+    rc = ner_train(&o, &c, g, NULL, &m);
+    g = NULL;
+  }
+  if (!rc) rc = ner_model_save(m, out, err, sizeof err);
+  if (rc) fprintf(stderr, "train_tiny: %s (%d)\n", err, rc);
+  presse_ner_model_free(m);
+  ner_gaz_free(g);
+  ner_corpus_free(&c);
+  return rc;
+}
+
+static int test_roundtrip(void) {
+  char p1[] = "/tmp/presse-ner-test-XXXXXX";
+  char p2[] = "/tmp/presse-ner-test-XXXXXX";
+  int fd1 = mkstemp(p1), fd2 = mkstemp(p2);
+  CHECK(fd1 >= 0 && fd2 >= 0);
+  CHECK(train_tiny(p1) == 0);
+  CHECK(train_tiny(p2) == 0);
+  unsigned char *a = NULL, *b = NULL;
+  size_t la = 0, lb = 0;
+  CHECK(read_all(p1, &a, &la) == 0 && read_all(p2, &b, &lb) == 0);
+  CHECK(la > 0 && la == lb && a && b && memcmp(a, b, la) == 0); /* deterministic bytes */
+  free(a);
+  free(b);
+  presse_ner_model *m = NULL;
+  char err[256];
+  CHECK(presse_ner_model_load_err(&m, p1, err, sizeof err) == 0);
+  if (m) {
+    ner_corpus c = {0};
+    CHECK(ner_corpus_read(&c, PRESSE_NER_TESTDIR "/tiny.conll", 1, 0, 0, -1, 0, err, sizeof err) == 0);
+    size_t right = 0, total = 0;
+    for (size_t s = 0; s < c.n; s++) {
+      const char *tags[64];
+      CHECK(presse_ner_tag_tokens(m, (const char *const *)c.s[s].tok, c.s[s].n, tags) == 0);
+      for (size_t k = 0; k < c.s[s].n; k++) right += ner_tag_parse(tags[k]) == c.s[s].gold[k], total++;
+    }
+    CHECK(total > 0 && right == total); /* a perceptron fits its own tiny training set */
+    ner_corpus_free(&c);
+    /* extraction through the public API on raw text */
+    const char *text = "Gestern sprach Michael Kaub in Hagen. Kaub lobte die Universität Duisburg-Essen.";
+    presse_ner_entity *e = NULL;
+    size_t n = 0;
+    CHECK(presse_ner_extract(m, text, strlen(text), &e, &n) == 0);
+    int per = 0, loc = 0;
+    for (size_t i = 0; i < n; i++) {
+      CHECK(e[i].end > e[i].start && e[i].end <= strlen(text));
+      CHECK(strncmp(text + e[i].start, e[i].surface, e[i].end - e[i].start) == 0);
+      if (e[i].type == PRESSE_NER_PER && strcmp(e[i].canonical, "Michael Kaub") == 0) per++;
+      if (e[i].type == PRESSE_NER_LOC && strcmp(e[i].canonical, "Hagen") == 0) loc++;
+    }
+    CHECK(per >= 1 && loc >= 1);
+    presse_ner_entities_free(e, n);
+    CHECK(presse_ner_extract(m, "K\xfchner", 6, &e, &n) == PRESSE_EUTF8 && e == NULL && n == 0);
+    CHECK(presse_ner_extract(m, "", 0, &e, &n) == 0 && n == 0);
+  }
+  presse_ner_model_free(m);
+  /* errors name the file; *out is NULL */
+  m = (presse_ner_model *)1;
+  CHECK(presse_ner_model_load_err(&m, "/nonexistent/model", err, sizeof err) == PRESSE_ENOTFOUND && m == NULL);
+  CHECK(strstr(err, "/nonexistent/model") != NULL);
+  CHECK(presse_ner_model_load_err(&m, PRESSE_NER_TESTDIR "/tiny.conll", err, sizeof err) == PRESSE_EFORMAT);
+  presse_ner_model_free(NULL);
+  presse_ner_entities_free(NULL, 0);
+  if (fd1 >= 0) remove(p1);
+  if (fd2 >= 0) remove(p2);
+  return 0;
+}
+
+typedef struct job {
+  const presse_ner_model *m;
+  const char *text;
+  size_t len, n;
+  int rc;
+  char sig[8192];
+} job;
+
+static void signature(job *j, const presse_ner_entity *e, size_t n) {
+  size_t o = 0;
+  j->sig[0] = 0;
+  for (size_t i = 0; i < n && o + 200 < sizeof j->sig; i++)
+    o += (size_t)snprintf(j->sig + o, sizeof j->sig - o, "%d:%s:%zu;", (int)e[i].type, e[i].canonical, e[i].start);
+}
+
+static void *worker(void *arg) {
+  job *j = arg;
+  for (int r = 0; r < 20; r++) {
+    presse_ner_entity *e = NULL;
+    j->rc = presse_ner_extract(j->m, j->text, j->len, &e, &j->n);
+    if (j->rc) return NULL;
+    signature(j, e, j->n);
+    presse_ner_entities_free(e, j->n);
+  }
+  return NULL;
+}
+
+static int has(const presse_ner_entity *e, size_t n, presse_ner_type t, const char *canon) {
+  for (size_t i = 0; i < n; i++)
+    if (e[i].type == t && strcmp(e[i].canonical, canon) == 0) return 1;
+  return 0;
+}
+
+static int test_seed(void) {
+  unsigned char *buf = NULL;
+  size_t len = 0;
+  if (read_all(PRESSE_NER_TESTDIR "/../../corpus/000_stadt-hagen-fachtag-migrantenorganisationen.md", &buf, &len) &&
+      read_all("/work/shared/seed/000_f4bb37a827001ef0.txt", &buf, &len)) {
+    fprintf(stderr, "seed release not found, skipping\n");
+    return 77;
+  }
+  presse_ner_model *m = NULL;
+  char err[512];
+  if (presse_ner_model_load_err(&m, PRESSE_NER_MODELDIR "/ner-de.model", err, sizeof err)) {
+    fprintf(stderr, "%s\n", err);
+    free(buf);
+    return 1;
+  }
+  presse_ner_entity *e = NULL;
+  size_t n = 0;
+  CHECK(presse_ner_extract(m, (const char *)buf, len, &e, &n) == 0);
+  static const char *const per[] = {"Alexander Kühner", "David A. Längen", "Fatih Çevikkollu", "Asli Sevindim",
+                                    "Ulrich Weiß",      "Thorsten Schlee", "Michael Kaub",     "Franziska Michels",
+                                    "Thomas Schmidt"};
+  static const char *const loc[] = {"Hagen", "Herne", "Bochum", "Bottrop", "Dortmund", "Duisburg", "Essen",
+                                    "Gelsenkirchen", "Mülheim an der Ruhr", "Oberhausen", "Nordrhein-Westfalen",
+                                    "Deutschland"};
+  static const char *const org[] = {"Universität Duisburg-Essen", "ACADI e.V.", "Stadt Hagen",
+                                    "Kolping Hochschule für Gesundheit und Soziales"};
+  for (size_t i = 0; i < sizeof per / sizeof *per; i++)
+    if (!has(e, n, PRESSE_NER_PER, per[i])) fprintf(stderr, "missing PER %s\n", per[i]), failures++;
+  for (size_t i = 0; i < sizeof loc / sizeof *loc; i++)
+    if (!has(e, n, PRESSE_NER_LOC, loc[i])) fprintf(stderr, "missing LOC %s\n", loc[i]), failures++;
+  for (size_t i = 0; i < sizeof org / sizeof *org; i++)
+    if (!has(e, n, PRESSE_NER_ORG, org[i])) fprintf(stderr, "missing ORG %s\n", org[i]), failures++;
+  /* no e-mail address or URL is a name; every "Kühner" mention is the full person */
+  for (size_t i = 0; i < n; i++) {
+    CHECK(!strchr(e[i].surface, '@'));
+    CHECK(strncmp((const char *)buf + e[i].start, e[i].surface, e[i].end - e[i].start) == 0);
+    if (strstr(e[i].surface, "Kühner")) CHECK(strcmp(e[i].canonical, "Alexander Kühner") == 0);
+  }
+  job base = {m, (const char *)buf, len, 0, 0, ""};
+  signature(&base, e, n);
+  presse_ner_entities_free(e, n);
+  /* Concurrent extraction on one model gives the same answer in every thread. */
+  pthread_t th[4];
+  job jobs[4];
+  for (int i = 0; i < 4; i++) {
+    jobs[i] = base;
+    CHECK(pthread_create(&th[i], NULL, worker, &jobs[i]) == 0);
+  }
+  for (int i = 0; i < 4; i++) {
+    pthread_join(th[i], NULL);
+    CHECK(jobs[i].rc == 0 && strcmp(jobs[i].sig, base.sig) == 0);
+  }
+  presse_ner_model_free(m);
+  free(buf);
+  return 0;
+}
+
+static int run_cli(const char *bin, const char *args, char *errline, size_t errlen) {
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd, "%s %s 2>&1 >/dev/null", bin, args);
+  FILE *p = popen(cmd, "r");
+  if (!p) return -1;
+  errline[0] = 0;
+  int lines = 0;
+  char line[1024];
+  while (fgets(line, sizeof line, p)) {
+    if (!lines) snprintf(errline, errlen, "%s", line);
+    lines++;
+  }
+  int st = pclose(p);
+  return lines == 1 ? st : (st ? -2 : 0);
+}
+
+static int test_cli(void) {
+  const char *bin = getenv("PRESSE_NER_BIN");
+  if (!bin) {
+    fprintf(stderr, "PRESSE_NER_BIN not set, skipping\n");
+    return 77;
+  }
+  char err[1024];
+  char model[512];
+  snprintf(model, sizeof model, "--model %s/ner-de.model", PRESSE_NER_MODELDIR);
+  char args[2048];
+  snprintf(args, sizeof args, "%s /nonexistent/file.txt", model);
+  CHECK(run_cli(bin, args, err, sizeof err) > 0 && strstr(err, "/nonexistent/file.txt"));
+  char bad[] = "/tmp/presse-ner-bad-XXXXXX";
+  int fd = mkstemp(bad);
+  CHECK(fd >= 0);
+  FILE *f = fdopen(fd, "wb");
+  fputs("K\xfchner in Hagen\n", f);
+  fclose(f);
+  snprintf(args, sizeof args, "%s %s", model, bad);
+  CHECK(run_cli(bin, args, err, sizeof err) > 0 && strstr(err, "UTF-8") && strstr(err, bad));
+  f = fopen(bad, "wb");
+  fwrite("ab\0cd", 1, 5, f);
+  fclose(f);
+  CHECK(run_cli(bin, args, err, sizeof err) > 0 && strstr(err, "binary"));
+  f = fopen(bad, "wb");
+  fputs("Gestern sprach Michael Kaub in Hagen.\n", f);
+  fclose(f);
+  CHECK(run_cli(bin, args, err, sizeof err) == 0);
+  remove(bad);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "usage: test_ner sentences|tokens|viterbi|roundtrip|seed|cli\n");
+    return 2;
+  }
+  int rc;
+  if (strcmp(argv[1], "sentences") == 0) rc = test_sentences();
+  else if (strcmp(argv[1], "tokens") == 0) rc = test_tokens();
+  else if (strcmp(argv[1], "viterbi") == 0) rc = test_viterbi();
+  else if (strcmp(argv[1], "roundtrip") == 0) rc = test_roundtrip();
+  else if (strcmp(argv[1], "seed") == 0) rc = test_seed();
+  else if (strcmp(argv[1], "cli") == 0) rc = test_cli();
+  else return 2;
+  if (rc) return rc;
+  if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
+  return failures ? 1 : 0;
+}
