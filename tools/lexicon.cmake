@@ -26,7 +26,7 @@ if(EXISTS "${PRESSE_HUNSPELL_DE}.dic" AND EXISTS "${PRESSE_HUNSPELL_DE}.aff")
     COMMENT "Generating the compound lexicon from hunspell-de-de"
     VERBATIM)
   add_custom_target(compound-lexicon ALL DEPENDS ${PRESSE_LEXICON_FILE})
-  install(FILES ${PRESSE_LEXICON_FILE} DESTINATION ${PRESSE_DATADIR})
+  install(FILES ${PRESSE_LEXICON_FILE} DESTINATION ${CMAKE_INSTALL_DATADIR}/presse)
 else()
   message(WARNING "${PRESSE_HUNSPELL_DE}.dic not found: no compound lexicon, compounds will not "
                   "be split (install the Debian package hunspell-de-de)")
