@@ -135,6 +135,15 @@ int presse_snippet_make(presse_analyzer *a, const presse_query *q, const char *t
       open = 1;
     }
     if (is_space(text[i])) {
+      /* "Migranten-⏎organisationen" reads as one word, as the tokenizer took it */
+      size_t j = i;
+      int newline = 0;
+      while (j < we && is_space(text[j])) newline |= text[j++] == '\n';
+      int joined = newline && i > ws && text[i - 1] == '-' && j < we && text[j] >= 'a' && text[j] <= 'z';
+      if (joined) {
+        i = j - 1; /* skip the whole run; marks never start or end inside whitespace */
+        continue;
+      }
       if (!last_space) presse_buf_putc(&b, ' ');
       last_space = 1;
     } else {
