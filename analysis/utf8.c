@@ -1,5 +1,5 @@
-/* Strict UTF-8 validation. We reject rather than repair: a file that is not UTF-8 is almost
- * always in a legacy encoding, and guessing would put mis-decoded umlauts into the index. */
+/* Strict UTF-8 validation. The analyzer never guesses: files in legacy encodings are detected and
+ * converted before (indexer/formats/encoding.c), so that no mis-decoded umlaut reaches the index. */
 #include <stddef.h>
 #include <stdint.h>
 

@@ -20,6 +20,8 @@ void presse_doc_free(presse_doc *d) {
   presse_buf_free(&d->id_term);
   presse_buf_free(&d->data);
   presse_buf_free(&d->entities);
+  presse_buf_free(&d->title);
+  presse_buf_free(&d->issuer);
   free(d->post);
   free(d);
 }
@@ -29,6 +31,10 @@ void presse_doc_reset(presse_doc *d) {
   presse_buf_clear(&d->id_term);
   presse_buf_clear(&d->data);
   presse_buf_clear(&d->entities);
+  presse_buf_clear(&d->title);
+  presse_buf_clear(&d->issuer);
+  d->date_ymd = 0;
+  d->ncontacts = 0;
   d->npost = 0;
   d->date[0] = '\0';
   d->dropped = 0;
@@ -245,6 +251,11 @@ static int add_entities(presse_doc *d, presse_analyzer *a, const presse_ner_mode
 }
 
 int presse_doc_build(presse_doc *d, presse_analyzer *a, const presse_ner_model *ner, const presse_record *r) {
+  return presse_doc_build_meta(d, a, ner, r, NULL);
+}
+
+int presse_doc_build_meta(presse_doc *d, presse_analyzer *a, const presse_ner_model *ner, const presse_record *r,
+                          const presse_record_meta *meta) {
   presse_doc_reset(d);
   int rc = presse_doc_id_term(r->id, &d->id_term);
   if (rc != PRESSE_OK) return rc;
@@ -275,8 +286,11 @@ int presse_doc_build(presse_doc *d, presse_analyzer *a, const presse_ner_model *
     rc = presse_analyze(a, r->text, r->text_len, &pos, on_term, &c);
     if (rc == PRESSE_EABORT) rc = c.rc;
   }
-  unsigned date = r->date ? r->date : c.first_date;
+  /* a stated publication date, else the first date of the text, else when the file was made */
+  unsigned date = r->date ? r->date : c.first_date ? c.first_date : meta ? meta->date_fallback : 0;
   if (date > 99999999u) date = 0;
+  d->date_ymd = date;
+  presse_buf_puts(&d->title, title);
   if (date) snprintf(d->date, sizeof d->date, "%08u", date);
 
   json_t *o = json_object();
@@ -290,6 +304,8 @@ int presse_doc_build(presse_doc *d, presse_analyzer *a, const presse_ner_model *
       json_object_set_new(o, "date", json_string(iso));
     }
     if (r->format) json_object_set_new(o, "format", json_string(r->format));
+    if (meta && meta->encoding && strncmp(meta->encoding, "utf-8", 5))
+      json_object_set_new(o, "encoding", json_string(meta->encoding));
     json_object_set_new(o, "emails", c.emails);
     json_object_set_new(o, "phones", c.phones);
     json_object_set_new(o, "urls", c.urls);

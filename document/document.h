@@ -32,6 +32,11 @@ struct presse_doc {
   char date[9];       /* YYYYMMDD or "" */
   presse_buf entities; /* value slot PRESSE_SLOT_ENTITIES: "PER\tAlexander Kühner\t2\n...", one line per entity */
   unsigned long long dropped; /* terms over PRESSE_MAX_TERM */
+  /* what the last build decided, for presse-index --verbose */
+  presse_buf title;   /* the title stored */
+  presse_buf issuer;  /* the issuer stored, "" if none */
+  unsigned date_ymd;  /* the date stored, 0 if none */
+  unsigned ncontacts; /* contact persons stored */
 };
 
 int presse_doc_new(presse_doc **out);
@@ -40,8 +45,10 @@ void presse_doc_reset(presse_doc *d);
 int presse_doc_add(presse_doc *d, const char *prefix, const char *term, size_t len, unsigned pos, unsigned wdf);
 int presse_doc_add_boolean(presse_doc *d, const char *prefix, const char *term, size_t len);
 
-/* Builds the whole document for a record. ner may be NULL (no entities). */
+/* Builds the whole document for a record. ner may be NULL (no entities), meta may be NULL. */
 int presse_doc_build(presse_doc *d, presse_analyzer *a, const presse_ner_model *ner, const presse_record *r);
+int presse_doc_build_meta(presse_doc *d, presse_analyzer *a, const presse_ner_model *ner, const presse_record *r,
+                          const presse_record_meta *meta);
 
 /* The boolean term prefixes of an entity type: the whole canonical name ("XPER") and its words
  * ("XPERW"). */

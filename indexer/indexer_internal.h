@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 
+#include "indexer/formats/formats.h"
 #include "presse/ner.h"
 #include "presse/presse.h"
 #include "util/buf.h"
@@ -18,7 +19,13 @@ struct presse_indexer {
   unsigned long long docs, bytes, dropped;
   presse_report_cb report;
   void *report_ctx;
-  presse_buf err, text, title;
+  presse_buf err;
+  presse_extracted x;     /* what the format reader found in the current file */
+  presse_buf conv, fixed; /* the current file converted to UTF-8; its mojibake repaired */
+  const char *conv_text;  /* plain text read in place (input or conv): no copy */
+  size_t conv_len;
+  const char *last_format, *last_encoding;
+  int last_repaired;
 };
 
 /* Sets the error text on ix and returns rc. */

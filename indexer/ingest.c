@@ -1,11 +1,13 @@
-/* The indexer: reads a file or buffer, checks it (size, binary, UTF-8, empty), extracts text and
- * title, builds the document and stores it, committing in batches so that an interrupted run
- * keeps every batch committed before it. */
+/* The indexer: reads a file or buffer, picks the format reader (by extension, else by the first
+ * bytes), lets it extract text and metadata, builds the document and stores it, committing in
+ * batches so that an interrupted run keeps every batch committed before it. The readers live in
+ * indexer/formats/; this file only dispatches, so plain text pays for no format it is not. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -62,8 +64,9 @@ int presse_indexer_free(presse_indexer *ix) {
   presse_doc_free(ix->doc);
   presse_ner_model_free(ix->ner);
   presse_buf_free(&ix->err);
-  presse_buf_free(&ix->text);
-  presse_buf_free(&ix->title);
+  presse_extracted_free(&ix->x);
+  presse_buf_free(&ix->conv);
+  presse_buf_free(&ix->fixed);
   free(ix);
   return rc;
 }
@@ -101,26 +104,125 @@ int presse_indexer_commit(presse_indexer *ix) {
   return PRESSE_OK;
 }
 
-int presse_indexer_add_record(presse_indexer *ix, const presse_record *r) {
+int presse_indexer_add_record_meta(presse_indexer *ix, const presse_record *r, const presse_record_meta *meta) {
   if (!r->id || !*r->id) return presse_indexer_fail(ix, PRESSE_EINVAL, "record has no id");
   if (r->text_len > ix->max_doc_bytes)
     return presse_indexer_fail(ix, PRESSE_ETOOBIG, "text of %zu bytes is over the limit of %zu bytes", r->text_len,
                                ix->max_doc_bytes);
-  int rc = presse_doc_build(ix->doc, ix->an, ix->ner, r);
+  int rc = presse_doc_build_meta(ix->doc, ix->an, ix->ner, r, meta);
   if (rc != PRESSE_OK) return presse_indexer_fail(ix, rc, "cannot build document: %s", presse_strerror(rc));
   rc = presse_db_put(ix->db, ix->doc);
   if (rc != PRESSE_OK) return presse_indexer_fail(ix, rc, "%s", presse_db_errmsg(ix->db));
   ix->docs++;
   ix->bytes += r->text_len;
   ix->dropped += ix->doc->dropped;
+  ix->last_format = r->format;
   if (++ix->pending >= ix->batch) return presse_indexer_commit(ix);
   return PRESSE_OK;
 }
 
+int presse_indexer_add_record(presse_indexer *ix, const presse_record *r) {
+  ix->last_encoding = NULL;
+  ix->last_repaired = 0;
+  return presse_indexer_add_record_meta(ix, r, NULL);
+}
+
+void presse_indexer_last_info(const presse_indexer *ix, presse_ingest_info *out) {
+  out->format = ix->last_format;
+  out->encoding = ix->last_encoding;
+  out->repaired = ix->last_repaired;
+  out->title = ix->doc->title.data ? ix->doc->title.data : "";
+  out->date = ix->doc->date_ymd;
+  out->issuer = ix->doc->issuer.data ? ix->doc->issuer.data : "";
+  out->contacts = ix->doc->ncontacts;
+}
+
 static int has_content(const char *s, size_t len) {
   for (size_t i = 0; i < len; i++)
-    if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r') return 1;
+    if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r' && s[i] != '\f') return 1;
   return 0;
+}
+
+/* ---- format detection ---- */
+
+typedef enum { K_NONE, K_TEXT, K_MD, K_HTML, K_PDF, K_DOCX, K_ODT, K_ZIP, K_IMAGE, K_UNKNOWN } kind;
+
+static kind kind_of_ext(const char *ext) {
+  static const struct {
+    const char *ext;
+    kind k;
+  } map[] = {{"txt", K_TEXT},   {"text", K_TEXT},  {"md", K_MD},     {"markdown", K_MD}, {"html", K_HTML},
+             {"htm", K_HTML},   {"xhtml", K_HTML}, {"shtml", K_HTML}, {"pdf", K_PDF},     {"docx", K_DOCX},
+             {"odt", K_ODT},    {"png", K_IMAGE},  {"jpg", K_IMAGE}, {"jpeg", K_IMAGE}, {"gif", K_IMAGE},
+             {"tif", K_IMAGE},  {"tiff", K_IMAGE}, {"webp", K_IMAGE}, {"bmp", K_IMAGE},  {"heic", K_IMAGE},
+             {"svg", K_IMAGE}};
+  if (!*ext) return K_NONE;
+  for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+    if (!strcmp(ext, map[i].ext)) return map[i].k;
+  return K_UNKNOWN;
+}
+
+/* Formats whose first bytes say what they are. *what names an image type. */
+static kind kind_of_magic(const char *d, size_t len, const char **what) {
+  const unsigned char *s = (const unsigned char *)d;
+  *what = NULL;
+  if (len >= 8 && !memcmp(s, "\x89PNG\r\n\x1a\n", 8)) *what = "PNG";
+  else if (len >= 3 && !memcmp(s, "\xFF\xD8\xFF", 3)) *what = "JPEG";
+  else if (len >= 6 && (!memcmp(s, "GIF87a", 6) || !memcmp(s, "GIF89a", 6))) *what = "GIF";
+  else if (len >= 4 && (!memcmp(s, "II*\0", 4) || !memcmp(s, "MM\0*", 4))) *what = "TIFF";
+  else if (len >= 12 && !memcmp(s, "RIFF", 4) && !memcmp(s + 8, "WEBP", 4)) *what = "WebP";
+  if (*what) return K_IMAGE;
+  if (len >= 4 && !memcmp(s, "PK\3\4", 4)) return K_ZIP;
+  /* the PDF header may follow some junk, within the first 1024 bytes */
+  size_t n = len < 1024 ? len : 1024;
+  for (size_t i = 0; i + 5 <= n; i++)
+    if (s[i] == '%' && !memcmp(s + i, "%PDF-", 5)) return K_PDF;
+  size_t i = 0;
+  if (len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3)) i = 3;
+  while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
+  if (i + 14 <= len && !strncasecmp(d + i, "<!doctype html", 14)) return K_HTML;
+  if (i + 5 <= len && !strncasecmp(d + i, "<html", 5)) return K_HTML;
+  return K_NONE;
+}
+
+/* The kind of a buffer: the format the caller names, else the extension, else the first bytes.
+ * The first bytes win over .txt and a missing extension, because a PDF or an image named .txt
+ * is still what its bytes say. */
+static kind detect(presse_format fmt, const char *name, const char *data, size_t len, const char **image) {
+  *image = NULL;
+  switch (fmt) {
+    case PRESSE_FMT_TEXT: return K_TEXT;
+    case PRESSE_FMT_MARKDOWN: return K_MD;
+    case PRESSE_FMT_HTML: return K_HTML;
+    case PRESSE_FMT_PDF: return K_PDF;
+    case PRESSE_FMT_DOCX: return K_DOCX;
+    case PRESSE_FMT_ODT: return K_ODT;
+    case PRESSE_FMT_AUTO: break;
+  }
+  char eb[16];
+  kind k = kind_of_ext(presse_path_ext(name ? name : "", eb, sizeof eb));
+  if (k == K_TEXT || k == K_NONE || k == K_UNKNOWN) {
+    kind m = kind_of_magic(data, len, image);
+    if (m != K_NONE && !(m == K_HTML && k == K_UNKNOWN)) return m;
+  }
+  return k == K_NONE ? K_TEXT : k;
+}
+
+/* Text and Markdown: decode the encoding, then extract. */
+static int read_text(presse_indexer *ix, const char *data, size_t len, int markdown) {
+  presse_extracted *x = &ix->x;
+  const char *text;
+  size_t tlen;
+  int rc = presse_encoding_decode(data, len, &ix->conv, &text, &tlen, &x->encoding, &x->err);
+  if (rc != PRESSE_OK) return rc;
+  if (!has_content(text, tlen)) return presse_extracted_fail(x, PRESSE_EFORMAT, "empty file");
+  x->format = markdown ? "md" : "txt";
+  if (markdown) return presse_extract_markdown(text, tlen, &x->text, &x->title);
+  rc = presse_extract_text_title(text, tlen, &x->title);
+  /* the text stays where it is (the input or the conversion buffer): no copy for plain text */
+  ix->conv_text = text;
+  ix->conv_len = tlen;
+  return rc;
 }
 
 int presse_indexer_add_buffer(presse_indexer *ix, const char *id, const char *name, const char *data, size_t len,
@@ -128,64 +230,80 @@ int presse_indexer_add_buffer(presse_indexer *ix, const char *id, const char *na
   if (len > ix->max_doc_bytes)
     return presse_indexer_fail(ix, PRESSE_ETOOBIG, "%zu bytes is over the limit of %zu bytes (--max-size)", len,
                                ix->max_doc_bytes);
-  const void *nul = memchr(data, '\0', len);
-  if (nul)
-    return presse_indexer_fail(ix, PRESSE_EFORMAT, "binary file (NUL byte at offset %zu)",
-                               (size_t)((const char *)nul - data));
-  if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) { /* UTF-8 byte order mark */
-    data += 3;
-    len -= 3;
-  }
-  size_t bad;
-  if (!presse_utf8_check(data, len, &bad))
-    return presse_indexer_fail(ix, PRESSE_EUTF8, "invalid UTF-8 at byte offset %zu", bad);
-  if (!has_content(data, len)) return presse_indexer_fail(ix, PRESSE_EFORMAT, "empty file");
-  if (fmt == PRESSE_FMT_AUTO) {
-    char eb[16];
-    const char *ext = presse_path_ext(name ? name : "", eb, sizeof eb);
-    fmt = (!strcmp(ext, "md") || !strcmp(ext, "markdown")) ? PRESSE_FMT_MARKDOWN : PRESSE_FMT_TEXT;
-  }
+  presse_extracted *x = &ix->x;
+  presse_extracted_clear(x);
+  ix->conv_text = NULL;
+  ix->conv_len = 0;
+  const char *image;
+  kind k = detect(fmt, name, data, len, &image);
   int rc;
+  switch (k) {
+    case K_TEXT: rc = read_text(ix, data, len, 0); break;
+    case K_MD: rc = read_text(ix, data, len, 1); break;
+    case K_HTML: rc = presse_format_html(data, len, x); break;
+    case K_PDF: rc = presse_format_pdf(data, len, ix->max_doc_bytes, x); break;
+    case K_DOCX: rc = presse_format_docx(data, len, ix->max_doc_bytes, x); break;
+    case K_ODT: rc = presse_format_odt(data, len, ix->max_doc_bytes, x); break;
+    case K_ZIP: /* a zip without a telling extension: its parts say whether it is a DOCX or an ODT */
+      rc = presse_format_odt(data, len, ix->max_doc_bytes, x);
+      if (rc == PRESSE_EFORMAT) rc = presse_format_docx(data, len, ix->max_doc_bytes, x);
+      if (rc == PRESSE_EFORMAT)
+        rc = presse_extracted_fail(x, PRESSE_EFORMAT, "a ZIP archive that is neither a DOCX nor an ODT document");
+      break;
+    case K_IMAGE:
+      if (image) return presse_indexer_fail(ix, PRESSE_EFORMAT, "%s image, not a text document", image);
+      else {
+        char eb[16];
+        return presse_indexer_fail(ix, PRESSE_EFORMAT, "image file '.%s', not a text document",
+                                   presse_path_ext(name ? name : "", eb, sizeof eb));
+      }
+    default: {
+      char eb[16];
+      return presse_indexer_fail(ix, PRESSE_EFORMAT, "unsupported file type '.%s'",
+                                 presse_path_ext(name ? name : "", eb, sizeof eb));
+    }
+  }
+  if (rc != PRESSE_OK)
+    return presse_indexer_fail(ix, rc, "%s", x->err.len ? x->err.data : presse_strerror(rc));
+  const char *text = ix->conv_text ? ix->conv_text : x->text.data ? x->text.data : "";
+  size_t tlen = ix->conv_text ? ix->conv_len : x->text.len;
+  if (!has_content(text, tlen))
+    return presse_indexer_fail(ix, PRESSE_EFORMAT, "%s",
+                               k == K_PDF ? "no text in this PDF (a scanned image without a text layer?)"
+                                          : "no text in this document");
+  /* never let "KÃ¼hner" into the index, whichever reader the text came from */
+  ix->last_repaired = 0;
+  if (presse_encoding_repair(text, tlen, &ix->fixed)) {
+    text = ix->fixed.data;
+    tlen = ix->fixed.len;
+    ix->last_repaired = 1;
+    if (x->title.len && presse_encoding_repair(x->title.data, x->title.len, &ix->conv)) {
+      presse_buf_clear(&x->title);
+      presse_buf_append(&x->title, ix->conv.data, ix->conv.len);
+    }
+  }
   presse_record r = {0};
   r.id = id;
   r.path = name;
-  if (fmt == PRESSE_FMT_MARKDOWN) {
-    rc = presse_extract_markdown(data, len, &ix->text, &ix->title);
-    r.text = ix->text.data ? ix->text.data : "";
-    r.text_len = ix->text.len;
-    r.format = "md";
-  } else {
-    rc = presse_extract_text_title(data, len, &ix->title);
-    r.text = data;
-    r.text_len = len;
-    r.format = "txt";
-  }
-  if (rc != PRESSE_OK) return presse_indexer_fail(ix, rc, "cannot extract text: %s", presse_strerror(rc));
-  r.title = ix->title.data;
-  return presse_indexer_add_record(ix, &r);
-}
-
-/* Formats we read today; anything else is reported, not guessed at. */
-static int supported(const char *path, presse_format *fmt) {
-  char eb[16];
-  const char *ext = presse_path_ext(path, eb, sizeof eb);
-  if (!strcmp(ext, "md") || !strcmp(ext, "markdown")) {
-    *fmt = PRESSE_FMT_MARKDOWN;
-    return 1;
-  }
-  if (!strcmp(ext, "txt") || !strcmp(ext, "text") || !*ext) {
-    *fmt = PRESSE_FMT_TEXT;
-    return 1;
-  }
-  return 0;
+  r.text = text;
+  r.text_len = tlen;
+  r.title = x->title.len ? x->title.data : NULL;
+  r.date = x->date;
+  r.format = x->format;
+  presse_record_meta m = {0};
+  m.date_fallback = x->date_fallback;
+  m.issuer_hint = x->issuer_hint.len ? x->issuer_hint.data : NULL;
+  m.encoding = x->encoding;
+  rc = presse_indexer_add_record_meta(ix, &r, &m);
+  ix->last_encoding = x->encoding;
+  return rc;
 }
 
 int presse_indexer_add_file(presse_indexer *ix, const char *path) {
-  presse_format fmt;
-  if (!supported(path, &fmt)) {
-    char eb[16];
-    return presse_indexer_fail(ix, PRESSE_EFORMAT, "unsupported file type '.%s'", presse_path_ext(path, eb, sizeof eb));
-  }
+  char eb[16];
+  kind k = kind_of_ext(presse_path_ext(path, eb, sizeof eb));
+  if (k == K_UNKNOWN) return presse_indexer_fail(ix, PRESSE_EFORMAT, "unsupported file type '.%s'", eb);
+  if (k == K_IMAGE) return presse_indexer_fail(ix, PRESSE_EFORMAT, "image file '.%s', not a text document", eb);
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return presse_indexer_fail(ix, PRESSE_EIO, "%s", strerror(errno));
   struct stat st;
@@ -218,7 +336,7 @@ int presse_indexer_add_file(presse_indexer *ix, const char *path) {
     return presse_indexer_fail(ix, PRESSE_EIO, "read failed: %s", got == 0 && err ? strerror(err) : "short read");
   }
   char *abs = presse_path_absolute(path);
-  int rc = presse_indexer_add_buffer(ix, abs ? abs : path, path, data, size, fmt);
+  int rc = presse_indexer_add_buffer(ix, abs ? abs : path, path, data, size, PRESSE_FMT_AUTO);
   free(abs);
   free(data);
   return rc;

@@ -26,7 +26,8 @@ static void usage(FILE *f) {
           "usage: presse-index [--db DIR] COMMAND [ARGS]\n"
           "\n"
           "commands:\n"
-          "  add PATH...          index files (.txt, .md) and directories (recursively); '-' reads stdin\n"
+          "  add PATH...          index files (.txt .md .html .pdf .docx .odt) and directories\n"
+          "                       (recursively); '-' reads stdin\n"
           "  add --jsonl FILE     index a JSON-lines stream {\"id\",\"title\",\"date\",\"text\"} ('-' = stdin)\n"
           "  remove ID|PATH...    remove documents by id or file path\n"
           "  stats                document count, terms, dates, size on disk\n"
@@ -38,9 +39,11 @@ static void usage(FILE *f) {
           "  --batch N            documents per commit (default 1000)\n"
           "  --max-size BYTES     skip documents larger than this (default 16 MiB)\n"
           "  --id ID              the id of the document read from stdin\n"
-          "  --format txt|md      the format of the document read from stdin (default txt)\n"
+          "  --format FMT         the format of the document read from stdin: txt, md, html, pdf,\n"
+          "                       docx, odt (default: from its first bytes, else txt)\n"
           "  --no-entities        do not extract persons, organisations and places\n"
           "  --ner-model FILE     the NER model (default: $PRESSE_NER_MODEL, else the installed one)\n"
+          "  -v, --verbose        for every file: format, encoding, date, issuer and title found\n"
           "  -q, --quiet          no progress line and no summary\n"
           "  -h, --help           this text\n"
           "\n"
@@ -49,7 +52,7 @@ static void usage(FILE *f) {
 
 typedef struct run {
   presse_indexer *ix;
-  int quiet, tty, fatal;
+  int quiet, verbose, tty, fatal;
   unsigned long skipped;
   const char *stdin_id;
   presse_format stdin_fmt;
@@ -80,8 +83,25 @@ static void on_report(void *ctx, const char *what, const char *msg) {
 
 /* Handles the status of one input: a per-input failure is reported and counted; a database
  * failure ends the run. */
+static void report_info(run *r, const char *what) {
+  presse_ingest_info in;
+  presse_indexer_last_info(r->ix, &in);
+  if (r->tty && !r->quiet) fputs("\r\033[K", stderr);
+  fprintf(stderr, "%s: %s: %s", prog, what, in.format ? in.format : "?");
+  if (in.encoding) fprintf(stderr, ", %s", in.encoding);
+  if (in.repaired) fputs(", mis-decoded UTF-8 repaired", stderr);
+  if (in.date)
+    fprintf(stderr, ", date %04u-%02u-%02u", in.date / 10000, in.date / 100 % 100, in.date % 100);
+  else
+    fputs(", no date", stderr);
+  fprintf(stderr, ", issuer %s", in.issuer && *in.issuer ? in.issuer : "unknown");
+  if (in.contacts) fprintf(stderr, ", %u contact%s", in.contacts, in.contacts == 1 ? "" : "s");
+  fprintf(stderr, ", title \"%s\"\n", in.title ? in.title : "");
+}
+
 static int handle(run *r, const char *what, int rc) {
   if (rc == PRESSE_OK) {
+    if (r->verbose) report_info(r, what);
     progress(r, 0);
     return 0;
   }
@@ -159,8 +179,9 @@ static int add_stdin(run *r) {
     snprintf(idbuf, sizeof idbuf, "stdin:%016llx", h);
     id = idbuf;
   }
-  int rc = presse_indexer_add_buffer(r->ix, id, r->stdin_fmt == PRESSE_FMT_MARKDOWN ? "stdin.md" : "stdin.txt",
-                                     in.data ? in.data : "", in.len, r->stdin_fmt);
+  static const char *const names[] = {"stdin", "stdin.txt", "stdin.md", "stdin.html", "stdin.pdf", "stdin.docx",
+                                      "stdin.odt"};
+  int rc = presse_indexer_add_buffer(r->ix, id, names[r->stdin_fmt], in.data ? in.data : "", in.len, r->stdin_fmt);
   presse_buf_free(&in);
   return handle(r, "-", rc);
 }
@@ -388,18 +409,19 @@ int main(int argc, char **argv) {
       {"max-size", required_argument, NULL, 'm'}, {"jsonl", required_argument, NULL, 'j'},
       {"id", required_argument, NULL, 'i'},     {"format", required_argument, NULL, 'f'},
       {"json", no_argument, NULL, 'J'},         {"quiet", no_argument, NULL, 'q'},
+      {"verbose", no_argument, NULL, 'v'},
       {"no-entities", no_argument, NULL, 'E'},  {"ner-model", required_argument, NULL, 'M'},
       {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
   char *dbpath = NULL;
   presse_indexer_opts opts = {0, 0, 0, NULL};
   run r;
   memset(&r, 0, sizeof r);
-  r.stdin_fmt = PRESSE_FMT_TEXT;
+  r.stdin_fmt = PRESSE_FMT_AUTO;
   int json = 0, status;
   char **jsonl = calloc((size_t)argc + 1, sizeof *jsonl);
   int njsonl = 0;
   int c;
-  while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
     char *end;
     switch (c) {
       case 'd':
@@ -429,8 +451,12 @@ int main(int argc, char **argv) {
       case 'f':
         if (!strcmp(optarg, "md") || !strcmp(optarg, "markdown")) r.stdin_fmt = PRESSE_FMT_MARKDOWN;
         else if (!strcmp(optarg, "txt") || !strcmp(optarg, "text")) r.stdin_fmt = PRESSE_FMT_TEXT;
+        else if (!strcmp(optarg, "html") || !strcmp(optarg, "htm")) r.stdin_fmt = PRESSE_FMT_HTML;
+        else if (!strcmp(optarg, "pdf")) r.stdin_fmt = PRESSE_FMT_PDF;
+        else if (!strcmp(optarg, "docx")) r.stdin_fmt = PRESSE_FMT_DOCX;
+        else if (!strcmp(optarg, "odt")) r.stdin_fmt = PRESSE_FMT_ODT;
         else {
-          fprintf(stderr, "%s: --format: '%s' is not txt or md\n", prog, optarg);
+          fprintf(stderr, "%s: --format: '%s' is not txt, md, html, pdf, docx or odt\n", prog, optarg);
           return EXIT_FATAL;
         }
         break;
@@ -445,6 +471,9 @@ int main(int argc, char **argv) {
         break;
       case 'q':
         r.quiet = 1;
+        break;
+      case 'v':
+        r.verbose = 1;
         break;
       case 'h':
         usage(stdout);

@@ -25,17 +25,25 @@ before=$(docs)
 
 mkdir "$TMP/in"
 printf 'Gute Meldung aus Bochum\n\nDer Stadtrat tagt.\n' > "$TMP/in/good.txt"
-printf 'Titel\n\nB\374rger in K\366ln\n' > "$TMP/in/latin1.txt"            # ISO-8859-1, not UTF-8
-printf 'PK\003\004\000\000binary\000junk' > "$TMP/in/binary.txt"
+printf 'Titel\n\nB\374rger in K\366ln\n' > "$TMP/in/latin1.txt"            # ISO-8859-1: converted
+printf 'Titel\n\nB\374rger\001\002\377\376 in K\366ln\n' > "$TMP/in/broken.txt"  # neither UTF-8 nor 8-bit text
+printf '\001\002\003binary\000junk' > "$TMP/in/binary.txt"
 : > "$TMP/in/empty.txt"
 printf 'not a release' > "$TMP/in/picture.png"
-expect 1 "latin1.txt: invalid UTF-8 at byte offset 8" "$INDEX" --db "$DB" add "$TMP/in"
+printf 'an unknown format' > "$TMP/in/notes.xyz"
+expect 1 "broken.txt: invalid UTF-8 at byte offset 8, and control byte 0x01 at offset 13: not text" \
+  "$INDEX" --db "$DB" add "$TMP/in"
 grep -q "binary.txt: binary file" "$TMP/err" && ok || bad "binary file not reported"
 grep -q "empty.txt: empty file" "$TMP/err" && ok || bad "empty file not reported"
-grep -q "picture.png: unsupported file type '.png'" "$TMP/err" && ok || bad "unsupported type not reported"
-[ "$(grep -c 'presse-index: .*/in/' "$TMP/err")" = 4 ] && ok || bad "expected 4 one-line messages: $(cat "$TMP/err")"
+grep -q "picture.png: image file '.png', not a text document" "$TMP/err" && ok || bad "image not reported"
+grep -q "notes.xyz: unsupported file type '.xyz'" "$TMP/err" && ok || bad "unsupported type not reported"
+grep -q "latin1.txt" "$TMP/err" && bad "the Latin-1 file was not converted: $(cat "$TMP/err")" || ok
+[ "$(grep -c 'presse-index: .*/in/' "$TMP/err")" = 5 ] && ok || bad "expected 5 one-line messages: $(cat "$TMP/err")"
 "$QUERY" --db "$DB" Stadtrat Bochum | grep -q good.txt && ok || bad "the good file beside the bad ones was not indexed"
-[ "$(docs)" = $((before + 1)) ] && ok || bad "document count $(docs), expected $((before + 1))"
+"$QUERY" --db "$DB" "Bürger Köln" | grep -q 'latin1.txt' && ok || bad "the Latin-1 file is not found as UTF-8"
+"$INDEX" --db "$DB" -v add "$TMP/in/latin1.txt" 2>&1 | grep -q 'latin1.txt: txt, iso-8859-1' && ok \
+  || bad "--verbose does not report the encoding"
+[ "$(docs)" = $((before + 2)) ] && ok || bad "document count $(docs), expected $((before + 2))"
 
 # a missing path and unreadable files
 expect 1 "does-not-exist.txt: No such file or directory" "$INDEX" --db "$DB" add "$TMP/does-not-exist.txt"

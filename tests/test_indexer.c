@@ -15,6 +15,8 @@ static int add(const char *name, const char *data, size_t len) {
   return presse_indexer_add_buffer(ix, name, name, data, len, PRESSE_FMT_AUTO);
 }
 
+static int adds(const char *name, const char *s) { return add(name, s, strlen(s)); }
+
 static const char *first_hit_data(const char *query) {
   static char buf[65536];
   presse_analyzer *an;
@@ -58,8 +60,13 @@ int main(void) {
   /* bad input: each a distinct status and message; nothing is added */
   CHECK(add("bin.txt", "abc\0def", 7) == PRESSE_EFORMAT);
   CHECK(strstr(presse_indexer_errmsg(ix), "binary") != NULL);
-  CHECK(add("latin1.txt", "B\xfcrger", 6) == PRESSE_EUTF8);
-  CHECK(strstr(presse_indexer_errmsg(ix), "invalid UTF-8 at byte offset 1") != NULL);
+  /* bytes that are neither UTF-8 nor 8-bit text */
+  CHECK(adds("broken.txt", "B\xfcrger\x01\x02") == PRESSE_EUTF8);
+  CHECK(strstr(presse_indexer_errmsg(ix), "invalid UTF-8 at byte offset 1, and control byte 0x01") != NULL);
+  CHECK(adds("undef.txt", "Titel \x81\x8d Wort") == PRESSE_EUTF8);
+  CHECK(strstr(presse_indexer_errmsg(ix), "byte 0x81 at offset 6 is not a character") != NULL);
+  CHECK(adds("bom-lies.txt", "\xef\xbb\xbfK\xfchner") == PRESSE_EUTF8);
+  CHECK(strstr(presse_indexer_errmsg(ix), "after a UTF-8 byte-order mark") != NULL);
   CHECK(add("empty.txt", "", 0) == PRESSE_EFORMAT);
   CHECK(strstr(presse_indexer_errmsg(ix), "empty") != NULL);
   CHECK(add("blank.txt", " \n\t\n", 4) == PRESSE_EFORMAT);
@@ -80,6 +87,41 @@ int main(void) {
   CHECK(c.docs == 2 && c.terms_dropped >= 1);
   free(big);
 
+  /* legacy encodings are detected and converted; the choice is reported */
+  presse_ingest_info in;
+  CHECK(adds("latin1.txt", "Titel Latin-1\n\nB\xfcrger in Wei\xdf" "enfels") == PRESSE_OK);
+  presse_indexer_last_info(ix, &in);
+  CHECK_STR(in.encoding, "iso-8859-1");
+  CHECK(adds("cp1252.txt", "Titel\n\n\x84Gr\xfc\xdf" "e\x93 aus L\xfc" "beck \x96 80 \x80") == PRESSE_OK);
+  presse_indexer_last_info(ix, &in);
+  CHECK_STR(in.encoding, "windows-1252");
+  CHECK(adds("latin9.txt", "Titel\n\nPreis in G\xf6ttingen: 5 \xa4") == PRESSE_OK);
+  presse_indexer_last_info(ix, &in);
+  CHECK_STR(in.encoding, "iso-8859-15");
+  /* UTF-16 with and without a byte-order mark */
+  static const char u16[] = "\xff\xfeT\0i\0t\0e\0l\0\n\0\n\0M\0\xfc\0n\0s\0t\0e\0r\0";
+  CHECK(add("u16.txt", u16, sizeof u16 - 1) == PRESSE_OK);
+  presse_indexer_last_info(ix, &in);
+  CHECK_STR(in.encoding, "utf-16le (BOM)");
+  static const char u16be[] = "\0T\0i\0t\0e\0l\0\n\0\n\0W\0\xfc\0r\0z\0b\0u\0r\0g";
+  CHECK(add("u16be.txt", u16be, sizeof u16be - 1) == PRESSE_OK);
+  presse_indexer_last_info(ix, &in);
+  CHECK_STR(in.encoding, "utf-16be (no BOM)");
+  /* UTF-8 mis-decoded once ("KÃ¼hner") is repaired before it reaches the index */
+  const char *moji = "Titel\n\nK\xc3\x83\xc2\xbchner \xc3\xa2\xe2\x82\xac\xe2\x80\x9c Gro\xc3\x83\xc5\xb8" "e \xc3\x96l";
+  CHECK(add("moji.txt", moji, strlen(moji)) == PRESSE_OK);
+  presse_indexer_last_info(ix, &in);
+  CHECK(in.repaired == 1);
+  CHECK(presse_indexer_commit(ix) == PRESSE_OK);
+  CHECK(strstr(first_hit_data("Weißenfels"), "Bürger in Weißenfels") != NULL);
+  CHECK(strstr(first_hit_data("Lübeck"), "„Grüße“ aus Lübeck – 80 €") != NULL);
+  CHECK(strstr(first_hit_data("Lübeck"), "\"encoding\":\"windows-1252\"") != NULL);
+  CHECK(strstr(first_hit_data("Göttingen"), "5 €") != NULL);
+  CHECK(strstr(first_hit_data("Münster"), "u16.txt") != NULL);
+  CHECK(strstr(first_hit_data("Würzburg"), "u16be.txt") != NULL);
+  CHECK(strstr(first_hit_data("Kühner"), "Kühner – Große Öl") != NULL);
+  CHECK(first_hit_data("kã")[0] == '\0');
+
   /* JSONL: bad lines are reported and skipped */
   const char *jsonl =
       "{\"id\":\"r1\",\"title\":\"Brand in Kreuzberg\",\"date\":\"2021-03-04\",\"text\":\"Die Feuerwehr löschte.\"}\n"
@@ -97,7 +139,7 @@ int main(void) {
   CHECK(strstr(d, "\"id\":\"r1\"") && strstr(d, "\"date\":\"2021-03-04\""));
   CHECK(strstr(first_hit_data("Spandau"), "\"id\":\"7\"") != NULL);
   presse_db_stats st;
-  CHECK(presse_db_stats_get(db, &st) == PRESSE_OK && st.docs == 4);
+  CHECK(presse_db_stats_get(db, &st) == PRESSE_OK && st.docs == 10);
 
   presse_indexer_free(ix);
   presse_db_close(db);

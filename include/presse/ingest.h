@@ -15,10 +15,29 @@ typedef struct presse_record {
   const char *text;     /* plain text */
   size_t text_len;
   unsigned date;        /* YYYYMMDD, 0: taken from the text */
-  const char *format;   /* "txt", "md", "jsonl" */
+  const char *format;   /* "txt", "md", "html", "pdf", "docx", "odt", "jsonl" */
 } presse_record;
 
-typedef enum { PRESSE_FMT_AUTO = 0, PRESSE_FMT_TEXT, PRESSE_FMT_MARKDOWN } presse_format;
+/* What a file's format knows beside its text (kept apart from presse_record so that existing
+ * initialisers of presse_record stay complete). All strings borrowed; NULL/0 = unknown. */
+typedef struct presse_record_meta {
+  unsigned date_fallback;  /* YYYYMMDD the file was produced (PDF/DOCX/ODT creation date): used
+                              only when the text names no date */
+  const char *issuer;      /* the publisher as the source states it (a JSONL "issuer"): taken as is */
+  const char *issuer_hint; /* a publisher named by the file's metadata (og:site_name, DOCX
+                              Company): one piece of evidence for the issuer heuristic */
+  const char *encoding;    /* the source encoding, stored when it was not UTF-8 */
+} presse_record_meta;
+
+typedef enum {
+  PRESSE_FMT_AUTO = 0,
+  PRESSE_FMT_TEXT,
+  PRESSE_FMT_MARKDOWN,
+  PRESSE_FMT_HTML,
+  PRESSE_FMT_PDF,
+  PRESSE_FMT_DOCX,
+  PRESSE_FMT_ODT
+} presse_format;
 
 typedef struct presse_indexer presse_indexer;
 
@@ -41,15 +60,33 @@ int presse_indexer_free(presse_indexer *ix);
 void presse_indexer_set_report(presse_indexer *ix, presse_report_cb cb, void *ctx);
 const char *presse_indexer_errmsg(const presse_indexer *ix);
 
-/* Indexes one file (.txt, .md; by extension, else sniffed). Returns PRESSE_OK, or an error for
- * this file only (PRESSE_EUTF8, PRESSE_EFORMAT, PRESSE_EIO, PRESSE_ETOOBIG): errmsg says why.
- * PRESSE_EDB/PRESSE_ELOCKED mean the database itself failed; stop then. */
+/* Indexes one file: .txt and .md (UTF-8, UTF-16, Windows-1252, ISO-8859-1/-15, detected),
+ * .html/.htm, .pdf, .docx, .odt; the extension decides, the first bytes when there is none.
+ * Returns PRESSE_OK, or an error for this file only (PRESSE_EUTF8, PRESSE_EFORMAT, PRESSE_EIO,
+ * PRESSE_ETOOBIG): errmsg says why in one line. PRESSE_EDB/PRESSE_ELOCKED mean the database
+ * itself failed; stop then. */
 int presse_indexer_add_file(presse_indexer *ix, const char *path);
 /* Indexes a buffer as if it were a file named name, with id as its unique id. */
 int presse_indexer_add_buffer(presse_indexer *ix, const char *id, const char *name,
                               const char *data, size_t len, presse_format fmt);
 /* Indexes a record as is. */
 int presse_indexer_add_record(presse_indexer *ix, const presse_record *r);
+/* ... with what its format knows beside the text (meta may be NULL). */
+int presse_indexer_add_record_meta(presse_indexer *ix, const presse_record *r, const presse_record_meta *meta);
+
+/* What the last successful add stored, for presse-index --verbose. Strings are owned by ix and
+ * valid until the next add. */
+typedef struct presse_ingest_info {
+  const char *format;    /* "txt", "md", "html", "pdf", "docx", "odt", "jsonl" */
+  const char *encoding;  /* the source encoding ("utf-8", "windows-1252", ...); NULL where the
+                            format carries its own (PDF, DOCX, ODT, JSONL) */
+  int repaired;          /* mis-decoded UTF-8 ("Ã¼") was repaired */
+  const char *title;
+  unsigned date;         /* YYYYMMDD, 0 if none */
+  const char *issuer;    /* "" if none was found */
+  unsigned contacts;     /* contact persons found */
+} presse_ingest_info;
+void presse_indexer_last_info(const presse_indexer *ix, presse_ingest_info *out);
 /* Indexes every line of a JSON-lines stream ({"id","title","date","text",...}). Bad lines are
  * reported through the report callback and counted in *bad; the rest are indexed. Returns an
  * error only when the database fails or the stream cannot be read. */
