@@ -5,40 +5,11 @@
  * costs one validation pass and one scan for mojibake lead bytes. */
 #include <errno.h>
 #include <iconv.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "indexer/formats/formats.h"
 #include "presse/presse.h"
-
-void presse_extracted_clear(presse_extracted *x) {
-  presse_buf_clear(&x->text);
-  presse_buf_clear(&x->title);
-  presse_buf_clear(&x->issuer_hint);
-  presse_buf_clear(&x->err);
-  x->date = x->date_fallback = 0;
-  x->format = NULL;
-  x->encoding = NULL;
-}
-
-void presse_extracted_free(presse_extracted *x) {
-  presse_buf_free(&x->text);
-  presse_buf_free(&x->title);
-  presse_buf_free(&x->issuer_hint);
-  presse_buf_free(&x->err);
-}
-
-int presse_extracted_fail(presse_extracted *x, int rc, const char *fmt, ...) {
-  char msg[400];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  presse_buf_clear(&x->err);
-  presse_buf_puts(&x->err, msg);
-  return rc;
-}
 
 /* Windows-1252's bytes 0x80-0x9F; 0 where the code page leaves a byte undefined. */
 static const uint16_t cp1252_high[32] = {

@@ -1,0 +1,61 @@
+#!/bin/sh
+# End-to-end: the seed release as HTML (with navigation and footer), as a two-column PDF, as
+# DOCX, as ODT and as Windows-1252 text (tests/formats/, made by tools/make_format_fixtures.py).
+# Each is indexed with the release's title, the date 2025-01-30 and its words; broken files
+# (truncated PDF, a ZIP that is no DOCX, an image, text named .pdf) get one line each and the
+# batch goes on with exit status 1.
+set -u
+INDEX=$1 QUERY=$2 SRC=$3
+TMP=$(mktemp -d) || exit 1
+trap 'rm -rf "$TMP"' EXIT
+DB=$TMP/db
+F=$SRC/tests/formats
+TITLE='Fachtag von „Integration.Interkommunal“ zur Rolle von Migrantenorganisationen für den Berufseinstieg'
+fails=0 passes=0
+ok() { passes=$((passes + 1)); }
+bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+have_py=0
+command -v python3 >/dev/null 2>&1 && have_py=1
+
+"$INDEX" --db "$DB" -v add "$F" >"$TMP/out" 2>"$TMP/err"; st=$?
+[ $st -eq 1 ] && ok || bad "indexing tests/formats exited $st, expected 1 (broken files skipped): $(cat "$TMP/err")"
+
+# the broken files: one line each, naming the file and the reason
+grep -q "broken/truncated.pdf: truncated PDF (no %%EOF at the end of the file)" "$TMP/err" && ok \
+  || bad "truncated PDF not reported: $(cat "$TMP/err")"
+grep -q "broken/notdocx.docx: a ZIP archive without word/document.xml: not a DOCX document" "$TMP/err" && ok \
+  || bad "ZIP that is no DOCX not reported"
+grep -q "broken/picture.png: image file '.png', not a text document" "$TMP/err" && ok || bad "image not reported"
+grep -q "broken/fake.pdf: not a PDF file (no %PDF- header)" "$TMP/err" && ok || bad "text named .pdf not reported"
+[ "$(grep -c 'broken/' "$TMP/err")" = 4 ] && ok || bad "expected 4 lines about broken files: $(cat "$TMP/err")"
+
+# --verbose: format, encoding, date and title of each fixture
+for f in seed.html:html seed.pdf:pdf seed.docx:docx seed.odt:odt seed-cp1252.txt:txt; do
+  file=${f%%:*} fmt=${f#*:}
+  line=$(grep "/$file: " "$TMP/err")
+  echo "$line" | grep -q ": $fmt, " && ok || bad "$file: not read as $fmt: $line"
+  echo "$line" | grep -q "date 2025-01-30" && ok || bad "$file: date is not 2025-01-30: $line"
+  echo "$line" | grep -qF "title \"$TITLE\"" && ok || bad "$file: wrong title: $line"
+done
+grep "seed-cp1252.txt: " "$TMP/err" | grep -q "txt, windows-1252" && ok || bad "cp1252 text: encoding not reported"
+[ "$("$INDEX" --db "$DB" stats | awk '/^documents:/ {print $2}')" = 5 ] && ok || bad "expected 5 documents"
+
+# each fixture's words are searchable, with umlauts intact and hyphenation joined
+for f in seed.html seed.pdf seed.docx seed.odt seed-cp1252.txt; do
+  for q in Migrantenorganisationen Kühner Städtekooperation Ruhrgebietsstädte Öffentlichkeitsarbeit \
+           '"Rolle von Migrantenorganisationen"' Unterstützungsmöglichkeiten Nachwuchskräftegewinnung \
+           michael.kaub@stadt-hagen.de titel:Berufseinstieg datum:2025-01-30; do
+    "$QUERY" --db "$DB" --json --limit 10 "$q" 2>/dev/null | grep '"id"' | grep -q "/$f\"" && ok \
+      || bad "$f: query [$q] does not find it"
+  done
+done
+# what must not be indexed: site navigation, footer, cookie banner, scripts, deleted text, comments
+for q in Hauptnavigation Datenschutz Barrierefreiheit Cookies dataLayer Winterdienst Zebrastreifenprüfung; do
+  "$QUERY" --db "$DB" "$q" >/dev/null 2>&1 && bad "[$q] was indexed" || ok
+done
+
+# no mis-decoded umlaut in any stored title or snippet
+"$QUERY" --db "$DB" --json --limit 10 Kühner Fachtag | grep -q 'Ã' && bad "mis-decoded umlauts in the output" || ok
+
+echo "e2e_formats: $passes passed, $fails failed"
+[ $fails -eq 0 ]

@@ -1,0 +1,125 @@
+/* Unit tests of the format readers through the indexer: HTML boilerplate removal, titles and
+ * dates from metadata, legacy and mislabelled charsets, PDF columns, broken containers. The
+ * seed fixtures themselves are checked end to end by e2e_formats.sh. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "presse/presse.h"
+
+static presse_db *db;
+static presse_indexer *ix;
+
+static int add(const char *name, const char *s) {
+  return presse_indexer_add_buffer(ix, name, name, s, strlen(s), PRESSE_FMT_AUTO);
+}
+
+static const char *data_of(const char *query) {
+  static char buf[65536];
+  presse_analyzer *an;
+  presse_analyzer_new(&an);
+  presse_query *q;
+  buf[0] = '\0';
+  presse_indexer_commit(ix);
+  if (presse_query_parse(&q, an, query) == PRESSE_OK) {
+    presse_hits *h;
+    if (presse_db_search(db, presse_query_tree(q), NULL, &h) == PRESSE_OK && presse_hits_count(h))
+      snprintf(buf, sizeof buf, "%s", presse_hits_data(h, 0, NULL));
+    presse_hits_free(h);
+  }
+  presse_query_free(q);
+  presse_analyzer_free(an);
+  return buf;
+}
+
+int main(void) {
+  const char *tmp = getenv("PRESSE_TEST_TMP");
+  char dbpath[512];
+  snprintf(dbpath, sizeof dbpath, "%s/test_formats.%d.db", tmp ? tmp : "/tmp", (int)getpid());
+  CHECK(presse_db_open(&db, dbpath, PRESSE_DB_WRITE) == PRESSE_OK);
+  presse_indexer_opts opts = {.no_entities = 1};
+  CHECK(presse_indexer_new(&ix, db, &opts) == PRESSE_OK);
+  presse_ingest_info in;
+
+  /* a page without <main> or <article>: the body minus its furniture */
+  const char *page =
+      "<html><head><title>Neue Radwege in Witten | Stadt Witten</title>"
+      "<meta property=\"article:published_time\" content=\"2024-05-17T09:30:00+02:00\">"
+      "<meta property=\"og:site_name\" content=\"Stadt Witten\"></head><body>"
+      "<header class=\"page-header\">Logo Kopfzeilenmarke</header>"
+      "<nav><a href=/>Start</a></nav>"
+      "<div class=\"menu-links\"><a href=a>Abfall</a> <a href=b>Baustellen</a> <a href=c>Bürgeramt</a></div>"
+      "<span class=\"sr-only\">Vorlesetextmarke</span><div hidden>Versteckttextmarke</div>"
+      "<div style=\"display: none\">Unsichtbarmarke</div>"
+      "<p>Die Stadt baut <b>neue</b> Radwege an der Ruhrstraße.<br>Baubeginn ist im Juni.</p>"
+      "<ul><li><a href=1>Linkliste eins</a></li><li><a href=2>Linkliste zwei</a></li><li><a href=3>drei</a></li></ul>"
+      "<p>Kontakt: <a href=\"mailto:presse@witten.de\">Pressestelle</a></p>"
+      "<footer>Impressum Fußzeilenmarke</footer><script>var skriptmarke = 1;</script></body></html>";
+  CHECK(add("witten.html", page) == PRESSE_OK);
+  presse_indexer_last_info(ix, &in);
+  CHECK_STR(in.format, "html");
+  CHECK_STR(in.title, "Neue Radwege in Witten");
+  CHECK(in.date == 20240517);
+  const char *d = data_of("Ruhrstraße");
+  CHECK(strstr(d, "Die Stadt baut neue Radwege an der Ruhrstraße.\\nBaubeginn ist im Juni.") != NULL);
+  CHECK(strstr(d, "Kontakt: Pressestelle (presse@witten.de)") != NULL);
+  for (const char *w = "Kopfzeilenmarke\0Start\0Abfall\0Vorlesetextmarke\0Versteckttextmarke\0Unsichtbarmarke\0"
+                       "Linkliste\0Fußzeilenmarke\0skriptmarke\0";
+       *w; w += strlen(w) + 1)
+    CHECK(data_of(w)[0] == '\0');
+
+  /* the title from <h1> when there is no og:title; a generic <h1> is skipped */
+  CHECK(add("h1.html", "<title>Startseite</title><h1>Pressemitteilung</h1><main><h1>Haushalt für Gevelsberg "
+                       "beschlossen</h1><p><time datetime=\"2023-12-14\">14.12.</time> Der Rat tagte.</p></main>") ==
+        PRESSE_OK);
+  presse_indexer_last_info(ix, &in);
+  CHECK_STR(in.title, "Haushalt für Gevelsberg beschlossen");
+  CHECK(in.date == 20231214);
+
+  /* charsets: Windows-1252 bytes under an ISO-8859-1 label (as browsers read it), and UTF-8
+   * bytes under a wrong Latin-1 label */
+  CHECK(add("cp.html", "<meta charset=\"iso-8859-1\"><title>Br\xfc" "cke in L\xfcnen</title>"
+                       "<p>\x84" "Die Br\xfc" "cke\x93 \x96 gesperrt</p>") == PRESSE_OK);
+  presse_indexer_last_info(ix, &in);
+  CHECK_STR(in.encoding, "windows-1252");
+  CHECK(strstr(data_of("Lünen"), "„Die Brücke“ – gesperrt") != NULL);
+  CHECK(add("lie.html", "<meta charset=\"iso-8859-1\"><title>Gr\xc3\xbc" "ne Welle in D\xc3\xbc" "lmen</title><p>Ampeln.</p>") ==
+        PRESSE_OK);
+  presse_indexer_last_info(ix, &in);
+  CHECK_STR(in.encoding, "utf-8");
+  CHECK_STR(in.title, "Grüne Welle in Dülmen");
+
+  /* the two-column PDF: no words glued across the gutter, hyphenation joined by the analyzer */
+  char path[600];
+  snprintf(path, sizeof path, "%s/tests/formats/seed.pdf", PRESSE_SOURCE_DIR);
+  CHECK(presse_indexer_add_file(ix, path) == PRESSE_OK);
+  d = data_of("Thementisch");
+  CHECK(strstr(d, "seed.pdf") != NULL);
+  CHECK(strstr(d, "HagenFragen") == NULL && strstr(d, "0Hinweis") == NULL);
+  CHECK(strstr(d, "Postfach 42 49 | 58042 Hagen\\n") != NULL);
+  CHECK(strstr(data_of("Unterstützungsmöglichkeiten"), "seed.pdf") != NULL); /* "Unterstüt-⏎zungs..." */
+
+  /* broken containers */
+  CHECK(add("x.docx", "PK\3\4 not really a zip archive") == PRESSE_EFORMAT);
+  CHECK(strstr(presse_indexer_errmsg(ix), "broken ZIP archive") != NULL);
+  CHECK(add("y.odt", "plain text") == PRESSE_EFORMAT);
+  CHECK(strstr(presse_indexer_errmsg(ix), "not a valid ODT file (not a ZIP archive)") != NULL);
+  CHECK(add("z.pdf", "%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n") == PRESSE_EFORMAT);
+  CHECK(strstr(presse_indexer_errmsg(ix), "damaged PDF") != NULL);
+  static const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+  CHECK(presse_indexer_add_buffer(ix, "noext", "noext", png, sizeof png - 1, PRESSE_FMT_AUTO) == PRESSE_EFORMAT);
+  CHECK_STR(presse_indexer_errmsg(ix), "PNG image, not a text document");
+  /* a file without extension is sniffed: HTML */
+  CHECK(add("page", "<!DOCTYPE html><html><body><p>Sniffing in Hattingen</p></body></html>") == PRESSE_OK);
+  presse_indexer_last_info(ix, &in);
+  CHECK_STR(in.format, "html");
+
+  presse_indexer_free(ix);
+  presse_db_close(db);
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dbpath);
+  if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dbpath);
+  return check_report("test_formats");
+}
