@@ -98,6 +98,10 @@ static size_t scan_email(const char *s, size_t len, size_t i) {
     j++;
   }
   while (j > d && (s[j - 1] == '.' || s[j - 1] == '-')) j--;
+  /* the last dot inside the domain, not a sentence's full stop after it ("...@stadt-hagen.de.") */
+  last_dot = 0;
+  for (size_t k = d; k < j; k++)
+    if (s[k] == '.') last_dot = k;
   if (last_dot == 0 || last_dot >= j - 2 || last_dot == d) return 0;
   for (size_t k = last_dot + 1; k < j; k++)
     if (!isalpha((unsigned char)s[k])) return 0;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "document/meta.h"
 #include "presse/presse.h"
 
 int presse_doc_new(presse_doc **out) {
@@ -103,8 +104,46 @@ typedef struct build_ctx {
   const char *stem_prefix; /* "Z" or "ZS" */
   unsigned first_date;
   json_t *emails, *phones, *urls;
+  /* for the issuer and contact heuristics (document/meta.c) */
+  presse_span *spans;
+  size_t nspans, spans_cap;
+  presse_capword *caps;
+  size_t ncaps, caps_cap;
+  presse_buf cap_arena;
   int rc;
 } build_ctx;
+
+/* Enough capitalised words to find the names of a release's contacts; a huge file keeps only
+ * its start. */
+#define MAX_CAPWORDS 20000
+
+static void note_span(build_ctx *c, const presse_term *t) {
+  if (c->nspans == c->spans_cap) {
+    size_t cap = c->spans_cap ? c->spans_cap * 2 : 16;
+    presse_span *p = realloc(c->spans, cap * sizeof *p);
+    if (!p) return;
+    c->spans = p;
+    c->spans_cap = cap;
+  }
+  c->spans[c->nspans++] = (presse_span){t->kind, t->start, t->end};
+}
+
+static void note_capword(build_ctx *c, const presse_term *t) {
+  const unsigned char *s = (const unsigned char *)c->text + t->start;
+  int upper = (s[0] >= 'A' && s[0] <= 'Z') || (s[0] == 0xC3 && (s[1] == 0x84 || s[1] == 0x96 || s[1] == 0x9C));
+  if (!upper || c->ncaps >= MAX_CAPWORDS) return;
+  if (c->ncaps == c->caps_cap) {
+    size_t cap = c->caps_cap ? c->caps_cap * 2 : 64;
+    presse_capword *p = realloc(c->caps, cap * sizeof *p);
+    if (!p) return;
+    c->caps = p;
+    c->caps_cap = cap;
+  }
+  size_t off = c->cap_arena.len;
+  if (presse_buf_append(&c->cap_arena, t->text, t->len) != PRESSE_OK || presse_buf_putc(&c->cap_arena, '\0') != PRESSE_OK)
+    return;
+  c->caps[c->ncaps++] = (presse_capword){t->start, t->end, off};
+}
 
 static void add_unique(json_t *arr, const char *s, size_t n) {
   size_t i;
@@ -128,12 +167,18 @@ static int on_term(void *vctx, const presse_term *t) {
     switch (t->kind) {
       case PRESSE_TOK_EMAIL:
         add_unique(c->emails, c->text + t->start, t->end - t->start);
+        note_span(c, t);
         break;
       case PRESSE_TOK_PHONE:
         add_unique(c->phones, c->text + t->start, t->end - t->start);
+        note_span(c, t);
         break;
       case PRESSE_TOK_URL:
         add_unique(c->urls, c->text + t->start, t->end - t->start);
+        note_span(c, t);
+        break;
+      case PRESSE_TOK_WORD:
+        if (!(t->flags & (PRESSE_TERM_ALT | PRESSE_TERM_PART | PRESSE_TERM_STOP))) note_capword(c, t);
         break;
       case PRESSE_TOK_DATE:
         if (!c->first_date) {
@@ -212,12 +257,8 @@ static int cmp_entity(const void *x, const void *y) {
 /* Entities: boolean terms for filters (the folded canonical name and each of its words), a
  * value with one line per distinct entity and its mention count for facets, and the mentions
  * with their offsets in the stored data. */
-static int add_entities(presse_doc *d, presse_analyzer *a, const presse_ner_model *ner, const presse_record *r,
-                        json_t *out) {
-  presse_ner_entity *e = NULL;
-  size_t n = 0;
-  int rc = presse_ner_extract(ner, r->text, r->text_len, &e, &n);
-  if (rc != PRESSE_OK) return rc;
+static int add_entities(presse_doc *d, presse_analyzer *a, const presse_ner_entity *e, size_t n, json_t *out) {
+  int rc = PRESSE_OK;
   for (size_t i = 0; i < n && i < MAX_STORED_MENTIONS; i++)
     json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:I,s:I}", "type", presse_ner_type_name(e[i].type),
                                          "canonical", e[i].canonical, "surface", e[i].surface, "start",
@@ -246,8 +287,18 @@ static int add_entities(presse_doc *d, presse_analyzer *a, const presse_ner_mode
     g = h;
   }
   free(refs);
-  presse_ner_entities_free(e, n);
   return rc;
+}
+
+/* The issuer as boolean filter terms, like an entity: the folded name and each of its words. */
+static int add_issuer_terms(presse_doc *d, presse_analyzer *a, const char *issuer) {
+  size_t n = strlen(issuer);
+  char buf[PRESSE_MAX_TERM + 8];
+  int fl = presse_analyzer_fold(a, issuer, n, buf, sizeof buf);
+  int rc = fl > 0 ? presse_doc_add_boolean(d, "XISSUER", buf, (size_t)fl) : PRESSE_OK;
+  word_ctx wc = {d, "XISSUERW", PRESSE_OK};
+  if (rc == PRESSE_OK) presse_analyze(a, issuer, n, NULL, on_entity_word, &wc);
+  return rc == PRESSE_OK ? wc.rc : rc;
 }
 
 int presse_doc_build(presse_doc *d, presse_analyzer *a, const presse_ner_model *ner, const presse_record *r) {
@@ -264,7 +315,12 @@ int presse_doc_build_meta(presse_doc *d, presse_analyzer *a, const presse_ner_mo
   if (!title || !*title) title = own_title = first_line(r->text, r->text_len);
   if (!title) title = "";
 
-  build_ctx c = {d, title, "S", "ZS", 0, NULL, NULL, NULL, PRESSE_OK};
+  build_ctx c;
+  memset(&c, 0, sizeof c);
+  c.d = d;
+  c.text = title;
+  c.prefix = "S";
+  c.stem_prefix = "ZS";
   unsigned pos = 0;
   /* the title in its own field, then once more in the body's position space: a title word is a
    * body word too (records from JSONL carry the title apart from the text) */
@@ -310,11 +366,27 @@ int presse_doc_build_meta(presse_doc *d, presse_analyzer *a, const presse_ner_mo
     json_object_set_new(o, "phones", c.phones);
     json_object_set_new(o, "urls", c.urls);
     c.emails = c.phones = c.urls = NULL;
+    presse_ner_entity *ents = NULL;
+    size_t nents = 0;
     if (ner) {
-      json_t *ents = json_array();
-      rc = add_entities(d, a, ner, r, ents);
-      json_object_set_new(o, "entities", ents);
+      json_t *jents = json_array();
+      rc = presse_ner_extract(ner, r->text, r->text_len, &ents, &nents);
+      if (rc == PRESSE_OK) rc = add_entities(d, a, ents, nents, jents);
+      json_object_set_new(o, "entities", jents);
     }
+    /* who published it and whom to ask: document/meta.c */
+    presse_meta_in mi = {r->text, r->text_len, ents, nents, c.spans, c.nspans, c.caps, c.ncaps,
+                         c.cap_arena.data ? c.cap_arena.data : "", meta ? meta->issuer_hint : NULL, title};
+    if (rc == PRESSE_OK) {
+      if (meta && meta->issuer && *meta->issuer) rc = presse_buf_puts(&d->issuer, meta->issuer);
+      else rc = presse_meta_issuer(a, &mi, &d->issuer);
+    }
+    if (rc == PRESSE_OK && d->issuer.len) rc = add_issuer_terms(d, a, d->issuer.data);
+    json_object_set_new(o, "issuer", d->issuer.len ? json_string(d->issuer.data) : json_null());
+    json_t *contacts = json_array();
+    if (rc == PRESSE_OK) rc = presse_meta_contacts(a, &mi, contacts, &d->ncontacts);
+    json_object_set_new(o, "contacts", contacts);
+    presse_ner_entities_free(ents, nents);
     json_object_set_new(o, "text", json_stringn(r->text, r->text_len));
     char *js = NULL;
     if (rc == PRESSE_OK) {
@@ -329,6 +401,9 @@ int presse_doc_build_meta(presse_doc *d, presse_analyzer *a, const presse_ner_mo
   json_decref(c.emails);
   json_decref(c.phones);
   json_decref(c.urls);
+  free(c.spans);
+  free(c.caps);
+  presse_buf_free(&c.cap_arena);
   free(own_title);
   return rc;
 }

@@ -72,7 +72,9 @@ int presse_indexer_add_jsonl(presse_indexer *ix, FILE *f, const char *name, size
       report(ix, name, lineno, "text contains a NUL character");
       nbad++;
     } else {
-      int r2 = presse_indexer_add_record(ix, &r);
+      presse_record_meta m = {0};
+      m.issuer = json_string_value(json_object_get(o, "issuer")); /* a record may say who published it */
+      int r2 = presse_indexer_add_record_meta(ix, &r, &m);
       if (r2 == PRESSE_EDB || r2 == PRESSE_ELOCKED || r2 == PRESSE_ENOMEM) {
         rc = r2;
       } else if (r2 != PRESSE_OK) {

@@ -30,6 +30,7 @@ static void usage(FILE *f) {
           "  datum:2025-01..2025-03, datum:30.01.2025, datum:2025   date or date range\n"
           "  person:Kühner, person:\"Alexander Kühner\"   releases naming this person\n"
           "  org:\"Universität Duisburg-Essen\", ort:Herne   ... organisation, place\n"
+          "  von:\"Stadt Hagen\", von:Hagen   releases published by (aliases issuer:, herausgeber:)\n"
           "  (English aliases: title:, date:, organisation:, place:, location:)\n"
           "\n"
           "options:\n"
@@ -237,11 +238,14 @@ int main(int argc, char **argv) {
       json_object_set_new(h, "emails", json_or_null(d, "emails"));
       json_object_set_new(h, "phones", json_or_null(d, "phones"));
       json_object_set_new(h, "urls", json_or_null(d, "urls"));
+      json_object_set_new(h, "issuer", json_or_null(d, "issuer"));
+      json_object_set_new(h, "contacts", json_or_null(d, "contacts"));
       json_array_append_new(jhits, h);
     } else {
       printf("%zu. %s%s%s\n", so.offset + i + 1, color ? "\033[1m" : "", title ? title : "(ohne Titel)",
              color ? "\033[0m" : "");
-      printf("   %s  %s\n", date ? date : "----------", id ? id : "");
+      const char *issuer = json_string_value(json_object_get(d, "issuer"));
+      printf("   %s  %s%s%s\n", date ? date : "----------", issuer ? issuer : "", issuer ? "  " : "", id ? id : "");
       if (have_sn) print_snippet(&sn, color);
       putchar('\n');
     }

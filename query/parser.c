@@ -453,6 +453,7 @@ static int field_of(presse_query *q, size_t a, size_t b, size_t *colon) {
   if (!strcmp(name, "person") || !strcmp(name, "per")) return 3;
   if (!strcmp(name, "org") || !strcmp(name, "organisation") || !strcmp(name, "organization")) return 4;
   if (!strcmp(name, "ort") || !strcmp(name, "place") || !strcmp(name, "loc") || !strcmp(name, "location")) return 5;
+  if (!strcmp(name, "von") || !strcmp(name, "issuer") || !strcmp(name, "herausgeber")) return 6;
   return 0;
 }
 
@@ -468,18 +469,19 @@ static int on_entity_word(void *vctx, const presse_term *t) {
   return 0;
 }
 
-/* person:/org:/ort: filters. Every word of the value must be a word of one entity name of the
- * type ("person:Kühner" finds "Alexander Kühner"); a name of several words also matches as a
- * whole ("org:\"Universität Duisburg-Essen\""). */
+/* person:/org:/ort:/von: filters. Every word of the value must be a word of one entity name of
+ * the type ("person:Kühner" finds "Alexander Kühner", "von:Hagen" finds "Stadt Hagen"); a name
+ * of several words also matches as a whole ("org:\"Universität Duisburg-Essen\""). */
 static presse_qnode *entity_filter(presse_query *q, int fld, size_t a, size_t b) {
-  static const char *const whole[] = {"XPER", "XORG", "XLOC"}, *const words[] = {"XPERW", "XORGW", "XLOCW"};
+  static const char *const whole[] = {"XPER", "XORG", "XLOC", "XISSUER"},
+                           *const words[] = {"XPERW", "XORGW", "XLOCW", "XISSUERW"};
   int k = fld - 3;
   ent_ctx c = {presse_qnode_new(PRESSE_Q_AND), words[k]};
   if (!c.and) return NULL;
   presse_analyze(q->a, q->src + a, b - a, NULL, on_entity_word, &c);
   if (c.and->nkids == 0) {
     presse_qnode_free(c.and);
-    return fail(q, a, "the entity filter at position %zu has no name", a + 1);
+    return fail(q, a, "the %s filter at position %zu has no name", fld == 6 ? "issuer" : "entity", a + 1);
   }
   presse_qnode *w = presse_qnode_simplify(c.and);
   char folded[256];

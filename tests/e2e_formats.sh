@@ -36,6 +36,7 @@ for f in seed.html:html seed.pdf:pdf seed.docx:docx seed.odt:odt seed-cp1252.txt
   echo "$line" | grep -q ": $fmt, " && ok || bad "$file: not read as $fmt: $line"
   echo "$line" | grep -q "date 2025-01-30" && ok || bad "$file: date is not 2025-01-30: $line"
   echo "$line" | grep -qF "title \"$TITLE\"" && ok || bad "$file: wrong title: $line"
+  echo "$line" | grep -q "issuer Stadt Hagen, 3 contacts" && ok || bad "$file: issuer or contacts wrong: $line"
 done
 grep "seed-cp1252.txt: " "$TMP/err" | grep -q "txt, windows-1252" && ok || bad "cp1252 text: encoding not reported"
 [ "$("$INDEX" --db "$DB" stats | awk '/^documents:/ {print $2}')" = 5 ] && ok || bad "expected 5 documents"
@@ -53,6 +54,27 @@ done
 for q in Hauptnavigation Datenschutz Barrierefreiheit Cookies dataLayer Winterdienst Zebrastreifenprüfung; do
   "$QUERY" --db "$DB" "$q" >/dev/null 2>&1 && bad "[$q] was indexed" || ok
 done
+
+# issuer and contacts in the stored data and in presse-query --json; the issuer as a filter
+n=$("$QUERY" --db "$DB" --json --limit 10 'von:"Stadt Hagen"' | grep -c '"issuer": "Stadt Hagen"')
+[ "$n" = 5 ] && ok || bad "von:\"Stadt Hagen\" finds $n of the 5 fixtures"
+"$QUERY" --db "$DB" 'issuer:Hagen Migrantenorganisationen' >/dev/null && ok || bad "issuer:Hagen finds nothing"
+"$QUERY" --db "$DB" 'von:"Stadt Herne"' >/dev/null; [ $? -eq 1 ] && ok || bad "von:\"Stadt Herne\" found a release"
+if [ $have_py = 1 ]; then
+  for f in seed.html seed.pdf seed.docx seed.odt seed-cp1252.txt; do
+    "$QUERY" --db "$DB" --json --limit 10 Kühner | python3 -c '
+import json, sys
+hit = [h for h in json.load(sys.stdin)["hits"] if h["id"].endswith("/" + sys.argv[1])][0]
+got = {(c["name"], c["email"], c["phone"]) for c in hit["contacts"]}
+want = {("Alexander Kühner", "Alexander.Kuehner@stadt-hagen.de", "02331/207-4575"),
+        ("Michael Kaub", "michael.kaub@stadt-hagen.de", "+49 2331 207 3314"),
+        ("Franziska Michels", "franziska.michels@stadt-hagen.de", "+49 2331 207 3417")}
+assert got == want, got
+assert hit["issuer"] == "Stadt Hagen"
+assert "pressestelle@stadt-hagen.de" in hit["emails"]
+' "$f" && ok || bad "$f: contacts in JSON are not the three of the seed"
+  done
+fi
 
 # no mis-decoded umlaut in any stored title or snippet
 "$QUERY" --db "$DB" --json --limit 10 Kühner Fachtag | grep -q 'Ã' && bad "mis-decoded umlauts in the output" || ok

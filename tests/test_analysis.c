@@ -117,6 +117,8 @@ static void test_tokens(void) {
   /* special tokens stay whole */
   CHECK_TERMS("per E-Mail an Alexander.Kuehner@stadt-hagen.de oder",
               "per@1 e@2~ mail@3~ email@2+ an@4! alexander.kuehner@stadt-hagen.de@5#mail alexander@5~ kuhner@6~ oder@7!");
+  /* a full stop after the address ends the sentence, not the address */
+  CHECK_TERMS("an Alexander.Kuehner@stadt-hagen.de.", "an@1! alexander.kuehner@stadt-hagen.de@2#mail alexander@2~ kuhner@3~");
   CHECK_TERMS("Internet: [www.hagen.de](http://www.hagen.de)", "internet@1 www.hagen.de@2#url www.hagen.de@3#url");
   CHECK_TERMS("t +49 2331 207 3314 f", "t@1 023312073314@2#tel f@3");
   CHECK_TERMS("Telefon 02331/207-4575 oder", "telefon@1 023312074575@2#tel oder@3!");

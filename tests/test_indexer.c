@@ -122,13 +122,35 @@ int main(void) {
   CHECK(strstr(first_hit_data("Kühner"), "Kühner – Große Öl") != NULL);
   CHECK(first_hit_data("kã")[0] == '\0');
 
+  /* the issuer: named by the text and supported by the evidence; a domain alone is not enough */
+  CHECK(adds("i1.txt", "Neue Ampel\n\nDie Stadt Hagen baut eine Ampel.\n\nKontakt: presse@stadt-hagen.de") == PRESSE_OK);
+  presse_indexer_last_info(ix, &in);
+  CHECK_STR(in.issuer, "Stadt Hagen");
+  CHECK(adds("i2.txt", "Neue Ampel\n\nEine Ampel wird gebaut.\n\nKontakt: presse@stadt-hagen.de") == PRESSE_OK);
+  presse_indexer_last_info(ix, &in);
+  CHECK_STR(in.issuer, "");
+  CHECK(adds("i3.txt", "Besuch\n\nGäste aus der Stadt Herne kamen. Die Stadt Herne lud ein.") == PRESSE_OK);
+  presse_indexer_last_info(ix, &in);
+  CHECK_STR(in.issuer, "");
+  CHECK(adds("i4.txt", "Festnahme in Moabit\n\nPolizei Berlin, Meldung Nr. 12 vom 03.06.2024\n\nNach einem Einbruch.") ==
+        PRESSE_OK);
+  presse_indexer_last_info(ix, &in);
+  CHECK_STR(in.issuer, "Polizei Berlin");
+  CHECK(adds("i5.txt", "Titel\n\nText des Landkreises Oberhavel.\n\n---\n\nLandkreis Oberhavel\nPressestelle") ==
+        PRESSE_OK);
+  presse_indexer_last_info(ix, &in);
+  CHECK_STR(in.issuer, "Landkreis Oberhavel");
+  CHECK(presse_indexer_commit(ix) == PRESSE_OK);
+  CHECK(strstr(first_hit_data("von:\"Polizei Berlin\""), "i4.txt") != NULL);
+  CHECK(strstr(first_hit_data("von:Oberhavel"), "\"issuer\":\"Landkreis Oberhavel\"") != NULL);
+
   /* JSONL: bad lines are reported and skipped */
   const char *jsonl =
       "{\"id\":\"r1\",\"title\":\"Brand in Kreuzberg\",\"date\":\"2021-03-04\",\"text\":\"Die Feuerwehr löschte.\"}\n"
       "not json\n"
       "{\"id\":\"r2\",\"title\":\"ohne Text\"}\n"
       "\n"
-      "{\"id\":7,\"text\":\"Zahl als Id, Unfall in Spandau\"}\n";
+      "{\"id\":7,\"text\":\"Zahl als Id, Unfall in Spandau\",\"issuer\":\"Polizei Berlin\"}\n";
   FILE *f = fmemopen((void *)jsonl, strlen(jsonl), "r");
   size_t bad = 0;
   CHECK(presse_indexer_add_jsonl(ix, f, "t.jsonl", &bad) == PRESSE_OK);
@@ -138,8 +160,9 @@ int main(void) {
   d = first_hit_data("Kreuzberg");
   CHECK(strstr(d, "\"id\":\"r1\"") && strstr(d, "\"date\":\"2021-03-04\""));
   CHECK(strstr(first_hit_data("Spandau"), "\"id\":\"7\"") != NULL);
+  CHECK(strstr(first_hit_data("Spandau"), "\"issuer\":\"Polizei Berlin\"") != NULL);
   presse_db_stats st;
-  CHECK(presse_db_stats_get(db, &st) == PRESSE_OK && st.docs == 10);
+  CHECK(presse_db_stats_get(db, &st) == PRESSE_OK && st.docs == 15);
 
   presse_indexer_free(ix);
   presse_db_close(db);

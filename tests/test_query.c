@@ -112,6 +112,12 @@ int main(void) {
   CHECK_TREE("person:\"Alexander Kühner\" Sitzung",
              "FILTER(sitzung/sitzung OR(BOOL:XPERalexander kuhner AND(BOOL:XPERWalexander BOOL:XPERWkuhner)))");
   CHECK_TREE("ort:Herne -org:Polizei", "AND_NOT(FILTER(ALL BOOL:XLOCWherne) BOOL:XORGWpolizei)");
+  /* the issuer filter (von:, issuer:, herausgeber:) */
+  CHECK_TREE("von:\"Stadt Hagen\"", "FILTER(ALL OR(BOOL:XISSUERstadt hagen AND(BOOL:XISSUERWstadt BOOL:XISSUERWhagen)))");
+  CHECK_TREE("issuer:Hagen Sitzung", "FILTER(sitzung/sitzung BOOL:XISSUERWhagen)");
+  CHECK_TREE("Herausgeber:\"Polizei Berlin\" -von:Köln",
+             "AND_NOT(FILTER(ALL OR(BOOL:XISSUERpolizei berlin AND(BOOL:XISSUERWpolizei BOOL:XISSUERWberlin))) "
+             "BOOL:XISSUERWkoln)");
   if (!getenv("PRESSE_NO_LEXICON")) /* a compound query word also matches its parts, weighted lower */
     CHECK_TREE("Migrantenorganisationen",
                "OR(migrantenorganisationen/migrantenorganisation "
@@ -127,6 +133,7 @@ int main(void) {
   check_error("Hagen *", 6, "lone '*'");
   check_error("Hagen NOT", 9, "nothing to exclude");
   check_error("K\xfchner", 1, "not valid UTF-8");
+  check_error("von:\"\"", 5, "issuer filter");
 
   /* highlight terms: positive words and stems, not the excluded ones */
   presse_query *q;
