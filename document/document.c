@@ -23,6 +23,7 @@ void presse_doc_free(presse_doc *d) {
   presse_buf_free(&d->entities);
   presse_buf_free(&d->title);
   presse_buf_free(&d->issuer);
+  presse_fp_free(&d->fp);
   free(d->post);
   free(d);
 }
@@ -36,6 +37,8 @@ void presse_doc_reset(presse_doc *d) {
   presse_buf_clear(&d->issuer);
   d->date_ymd = 0;
   d->ncontacts = 0;
+  presse_fp_reset(&d->fp);
+  d->fingerprint[0] = '\0';
   d->npost = 0;
   d->date[0] = '\0';
   d->dropped = 0;
@@ -164,6 +167,7 @@ static int on_term(void *vctx, const presse_term *t) {
   int rc = presse_doc_add(d, c->prefix, t->text, t->len, t->pos, 1);
   if (rc == PRESSE_OK && t->stem) rc = presse_doc_add(d, c->stem_prefix, t->stem, t->stem_len, 0, 1);
   if (rc == PRESSE_OK && c->emails) {
+    presse_fp_term(&d->fp, c->text, t);
     switch (t->kind) {
       case PRESSE_TOK_EMAIL:
         add_unique(c->emails, c->text + t->start, t->end - t->start);
@@ -342,6 +346,7 @@ int presse_doc_build_meta(presse_doc *d, presse_analyzer *a, const presse_ner_mo
     rc = presse_analyze(a, r->text, r->text_len, &pos, on_term, &c);
     if (rc == PRESSE_EABORT) rc = c.rc;
   }
+  presse_fp_finish(&d->fp, d->fingerprint);
   /* a stated publication date, else the first date of the text, else when the file was made */
   unsigned date = r->date ? r->date : c.first_date ? c.first_date : meta ? meta->date_fallback : 0;
   if (date > 99999999u) date = 0;
@@ -360,6 +365,7 @@ int presse_doc_build_meta(presse_doc *d, presse_analyzer *a, const presse_ner_mo
       json_object_set_new(o, "date", json_string(iso));
     }
     if (r->format) json_object_set_new(o, "format", json_string(r->format));
+    if (d->fingerprint[0]) json_object_set_new(o, "fingerprint", json_string(d->fingerprint));
     if (meta && meta->encoding && strncmp(meta->encoding, "utf-8", 5))
       json_object_set_new(o, "encoding", json_string(meta->encoding));
     json_object_set_new(o, "emails", c.emails);

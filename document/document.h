@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "document/fingerprint.h"
 #include "presse/analysis.h"
 #include "presse/ingest.h"
 #include "presse/ner.h"
@@ -37,6 +38,8 @@ struct presse_doc {
   presse_buf issuer;  /* the issuer stored, "" if none */
   unsigned date_ymd;  /* the date stored, 0 if none */
   unsigned ncontacts; /* contact persons stored */
+  presse_fp fp;       /* the duplicate fingerprint being computed */
+  char fingerprint[17]; /* value slot PRESSE_SLOT_FINGERPRINT, "" if the text has no words */
 };
 
 int presse_doc_new(presse_doc **out);

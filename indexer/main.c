@@ -353,6 +353,8 @@ static int cmd_stats(const char *dbpath) {
   if (st.first_date)
     printf("dates:           %04u-%02u-%02u .. %04u-%02u-%02u\n", st.first_date / 10000, st.first_date / 100 % 100,
            st.first_date % 100, st.last_date / 10000, st.last_date / 100 % 100, st.last_date % 100);
+  printf("duplicates:      %llu (documents whose text another document already has; shown once in results)\n",
+         st.duplicates);
   printf("size on disk:    %.2f MB\n", (double)st.disk_bytes / 1e6);
   presse_db_close(db);
   return 0;

@@ -41,6 +41,8 @@ static void usage(FILE *f) {
           "  --sort relevance|date\n"
           "  --json               one JSON document on stdout\n"
           "  --facets             the most frequent persons, organisations and places among ALL hits\n"
+          "  --no-collapse        show every copy of a release (by default the same text, as HTML and\n"
+          "                       PDF or added twice, is one hit with a count of its copies)\n"
           "  --color auto|always|never   bold highlights (auto: when stdout is a terminal;\n"
           "                       otherwise highlights are marked **like this**)\n"
           "  -h, --help\n"
@@ -102,6 +104,7 @@ int main(int argc, char **argv) {
       {"offset", required_argument, NULL, 'o'}, {"sort", required_argument, NULL, 's'},
       {"json", no_argument, NULL, 'j'},       {"color", required_argument, NULL, 'c'},
       {"facets", no_argument, NULL, 'F'},     {"help", no_argument, NULL, 'h'},
+      {"no-collapse", no_argument, NULL, 'N'},
       {NULL, 0, NULL, 0}};
   char *dbpath = NULL;
   presse_search_opts so = {.limit = 10};
@@ -133,6 +136,9 @@ int main(int argc, char **argv) {
         break;
       case 'F':
         so.facets = 10;
+        break;
+      case 'N':
+        so.no_collapse = 1;
         break;
       case 'c':
         if (!strcmp(optarg, "always")) color = 1;
@@ -226,6 +232,7 @@ int main(int argc, char **argv) {
       json_object_set_new(h, "date", json_or_null(d, "date"));
       json_object_set_new(h, "path", json_or_null(d, "path"));
       json_object_set_new(h, "weight", json_real(presse_hits_weight(hits, i)));
+      json_object_set_new(h, "collapsed", json_integer((json_int_t)presse_hits_collapsed(hits, i)));
       json_object_set_new(h, "snippet", json_string(have_sn ? sn.text : ""));
       json_t *marks = json_array();
       for (size_t m = 0; have_sn && m < sn.nmarks; m++) {
@@ -247,6 +254,10 @@ int main(int argc, char **argv) {
       const char *issuer = json_string_value(json_object_get(d, "issuer"));
       printf("   %s  %s%s%s\n", date ? date : "----------", issuer ? issuer : "", issuer ? "  " : "", id ? id : "");
       if (have_sn) print_snippet(&sn, color);
+      unsigned long long copies = presse_hits_collapsed(hits, i);
+      if (copies)
+        printf("   (%llu weitere Fassung%s dieser Meldung, z. B. als PDF oder HTML; --no-collapse zeigt alle)\n", copies,
+               copies == 1 ? "" : "en");
       putchar('\n');
     }
     if (have_sn) presse_snippet_free(&sn);

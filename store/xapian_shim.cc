@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 extern "C" {
@@ -29,6 +30,7 @@ struct presse_hits {
     Xapian::docid did;
     double weight;
     std::string data;
+    unsigned long long collapsed;
   };
   std::vector<hit> hits;
   unsigned long long total = 0;
@@ -227,6 +229,7 @@ int presse_db_put(presse_db *db, const presse_doc *d) {
     xd.add_boolean_term(idterm);
     if (d->date[0]) xd.add_value(PRESSE_SLOT_DATE, d->date);
     if (d->entities.len) xd.add_value(PRESSE_SLOT_ENTITIES, std::string(d->entities.data, d->entities.len));
+    if (d->fingerprint[0]) xd.add_value(PRESSE_SLOT_FINGERPRINT, d->fingerprint);
     xd.set_data(std::string(d->data.data ? d->data.data : "", d->data.len));
     db->wdb->replace_document(idterm, xd);
     return (int)PRESSE_OK;
@@ -280,6 +283,14 @@ int presse_db_stats_get(presse_db *db, presse_db_stats *out) {
     if (lo.size() == 8) out->first_date = (unsigned)std::stoul(lo);
     if (hi.size() == 8) out->last_date = (unsigned)std::stoul(hi);
     out->disk_bytes = dir_bytes(db->path);
+    // duplicates: one pass over the fingerprint slot (a value stream, no document is read)
+    std::unordered_set<std::string> seen;
+    unsigned long long with = 0;
+    for (auto v = x.valuestream_begin(PRESSE_SLOT_FINGERPRINT); v != x.valuestream_end(PRESSE_SLOT_FINGERPRINT); ++v) {
+      with++;
+      seen.insert(*v);
+    }
+    out->duplicates = with - seen.size();
     return (int)PRESSE_OK;
   });
 }
@@ -313,6 +324,8 @@ int presse_db_search(presse_db *db, const presse_qnode *q, const presse_search_o
       double b = opts && opts->bm25_b > 0 ? opts->bm25_b : kDefaultB;
       enq.set_weighting_scheme(Xapian::BM25Weight(k1, 0, 1, b, 0.5));
       if (opts && opts->sort == PRESSE_SORT_DATE) enq.set_sort_by_value_then_relevance(PRESSE_SLOT_DATE, true);
+      // the same release as HTML and PDF, or added twice: one hit, the best-ranked copy
+      if (!(opts && opts->no_collapse)) enq.set_collapse_key(PRESSE_SLOT_FINGERPRINT);
       unsigned offset = opts ? opts->offset : 0, limit = opts && opts->limit ? opts->limit : 10;
       EntitySpy spy;
       Xapian::doccount atleast = 0;  // an estimated total is enough; facets need every match
@@ -323,7 +336,7 @@ int presse_db_search(presse_db *db, const presse_qnode *q, const presse_search_o
       Xapian::MSet ms = enq.get_mset(offset, limit, atleast);
       h->total = ms.get_matches_estimated();
       for (auto it = ms.begin(); it != ms.end(); ++it)
-        h->hits.push_back({*it, it.get_weight(), it.get_document().get_data()});
+        h->hits.push_back({*it, it.get_weight(), it.get_document().get_data(), it.get_collapse_count()});
       if (opts && opts->facets) {
         for (const char *type : {"PER", "ORG", "LOC"}) {
           std::vector<std::pair<presse_hits::facet, unsigned long long>> f;
@@ -356,6 +369,7 @@ size_t presse_hits_count(const presse_hits *h) { return h ? h->hits.size() : 0; 
 unsigned long long presse_hits_total(const presse_hits *h) { return h ? h->total : 0; }
 double presse_hits_weight(const presse_hits *h, size_t i) { return h->hits[i].weight; }
 unsigned presse_hits_docid(const presse_hits *h, size_t i) { return h->hits[i].did; }
+unsigned long long presse_hits_collapsed(const presse_hits *h, size_t i) { return h->hits[i].collapsed; }
 const char *presse_hits_data(const presse_hits *h, size_t i, size_t *len) {
   if (len) *len = h->hits[i].data.size();
   return h->hits[i].data.c_str();

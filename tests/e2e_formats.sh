@@ -46,23 +46,23 @@ for f in seed.html seed.pdf seed.docx seed.odt seed-cp1252.txt; do
   for q in Migrantenorganisationen Kühner Städtekooperation Ruhrgebietsstädte Öffentlichkeitsarbeit \
            '"Rolle von Migrantenorganisationen"' Unterstützungsmöglichkeiten Nachwuchskräftegewinnung \
            michael.kaub@stadt-hagen.de titel:Berufseinstieg datum:2025-01-30; do
-    "$QUERY" --db "$DB" --json --limit 10 "$q" 2>/dev/null | grep '"id"' | grep -q "/$f\"" && ok \
+    "$QUERY" --db "$DB" --json --limit 10 --no-collapse "$q" 2>/dev/null | grep '"id"' | grep -q "/$f\"" && ok \
       || bad "$f: query [$q] does not find it"
   done
 done
 # what must not be indexed: site navigation, footer, cookie banner, scripts, deleted text, comments
 for q in Hauptnavigation Datenschutz Barrierefreiheit Cookies dataLayer Winterdienst Zebrastreifenprüfung; do
-  "$QUERY" --db "$DB" "$q" >/dev/null 2>&1 && bad "[$q] was indexed" || ok
+  "$QUERY" --db "$DB" --no-collapse "$q" >/dev/null 2>&1 && bad "[$q] was indexed" || ok
 done
 
 # issuer and contacts in the stored data and in presse-query --json; the issuer as a filter
-n=$("$QUERY" --db "$DB" --json --limit 10 'von:"Stadt Hagen"' | grep -c '"issuer": "Stadt Hagen"')
+n=$("$QUERY" --db "$DB" --json --limit 10 --no-collapse 'von:"Stadt Hagen"' | grep -c '"issuer": "Stadt Hagen"')
 [ "$n" = 5 ] && ok || bad "von:\"Stadt Hagen\" finds $n of the 5 fixtures"
 "$QUERY" --db "$DB" 'issuer:Hagen Migrantenorganisationen' >/dev/null && ok || bad "issuer:Hagen finds nothing"
 "$QUERY" --db "$DB" 'von:"Stadt Herne"' >/dev/null; [ $? -eq 1 ] && ok || bad "von:\"Stadt Herne\" found a release"
 if [ $have_py = 1 ]; then
   for f in seed.html seed.pdf seed.docx seed.odt seed-cp1252.txt; do
-    "$QUERY" --db "$DB" --json --limit 10 Kühner | python3 -c '
+    "$QUERY" --db "$DB" --json --limit 10 --no-collapse Kühner | python3 -c '
 import json, sys
 hit = [h for h in json.load(sys.stdin)["hits"] if h["id"].endswith("/" + sys.argv[1])][0]
 got = {(c["name"], c["email"], c["phone"]) for c in hit["contacts"]}
@@ -75,6 +75,21 @@ assert "pressestelle@stadt-hagen.de" in hit["emails"]
 ' "$f" && ok || bad "$f: contacts in JSON are not the three of the seed"
   done
 fi
+
+# duplicates: the five versions are one release, shown once, with the count of the others
+out=$("$QUERY" --db "$DB" Migrantenorganisationen)
+[ "$(echo "$out" | grep -c "^[0-9]*\. Fachtag von")" = 1 ] && ok || bad "the release is not shown exactly once: $out"
+echo "$out" | grep -q "4 weitere Fassungen dieser Meldung" && ok || bad "text output does not mention the 4 copies"
+"$QUERY" --db "$DB" --json Migrantenorganisationen > "$TMP/dup.json"
+grep -q '"total": 1' "$TMP/dup.json" && ok || bad "JSON total is not 1: $(head -5 "$TMP/dup.json")"
+grep -q '"collapsed": 4' "$TMP/dup.json" && ok || bad "JSON lacks \"collapsed\": 4"
+[ "$("$QUERY" --db "$DB" --json --no-collapse Migrantenorganisationen | grep -c '"rank"')" = 5 ] && ok \
+  || bad "--no-collapse does not show all 5 versions"
+"$INDEX" --db "$DB" stats | grep -q '^duplicates: *4 ' && ok || bad "stats: $("$INDEX" --db "$DB" stats)"
+# the seed from corpus/ (Markdown) is the same release too: 6 copies, one hit
+"$INDEX" --db "$DB" -q add "$SRC/corpus/000_stadt-hagen-fachtag-migrantenorganisationen.md" || bad "adding the seed failed"
+"$QUERY" --db "$DB" --json Migrantenorganisationen | grep -q '"collapsed": 5' && ok || bad "the Markdown seed is not collapsed"
+"$INDEX" --db "$DB" stats | grep -q '^duplicates: *5 ' && ok || bad "stats after the seed: $("$INDEX" --db "$DB" stats)"
 
 # no mis-decoded umlaut in any stored title or snippet
 "$QUERY" --db "$DB" --json --limit 10 Kühner Fachtag | grep -q 'Ã' && bad "mis-decoded umlauts in the output" || ok

@@ -58,6 +58,31 @@ int main(void) {
   CHECK(count(db, an, "datum:2025") == 1);
   CHECK(count(db, an, "datum:2024-06") == 1);
   CHECK(count(db, an, "titel:Herne") == 1);
+
+  /* duplicates: the same release as HTML and as text, reformatted, is one hit with one copy */
+  const char *html =
+      "<html><body><nav><a href=/>Start</a></nav><h1>Fachtag in Herne</h1><p>30. Januar 2025 &ndash; "
+      "Alexander K&uuml;hner sprach &uuml;ber Migranten&shy;organisationen.</p></body></html>";
+  CHECK(presse_indexer_add_buffer(ix, "doc-a-html", "a.html", html, strlen(html), PRESSE_FMT_AUTO) == PRESSE_OK);
+  CHECK(presse_indexer_commit(ix) == PRESSE_OK);
+  CHECK(presse_db_stats_get(db, &st) == PRESSE_OK && st.docs == 3 && st.duplicates == 1);
+  CHECK(count(db, an, "Migrantenorganisationen") == 1);
+  {
+    presse_query *q;
+    presse_hits *h = NULL;
+    CHECK(presse_query_parse(&q, an, "Migrantenorganisationen") == PRESSE_OK);
+    presse_search_opts o = {.limit = 10};
+    CHECK(presse_db_search(db, presse_query_tree(q), &o, &h) == PRESSE_OK);
+    CHECK(presse_hits_count(h) == 1 && presse_hits_collapsed(h, 0) == 1);
+    presse_hits_free(h);
+    o.no_collapse = 1;
+    CHECK(presse_db_search(db, presse_query_tree(q), &o, &h) == PRESSE_OK);
+    CHECK(presse_hits_count(h) == 2 && presse_hits_collapsed(h, 0) == 0);
+    presse_hits_free(h);
+    presse_query_free(q);
+  }
+  CHECK(presse_db_remove(db, "doc-a-html") == PRESSE_OK);
+  CHECK(presse_db_commit(db) == PRESSE_OK);
   CHECK(count(db, an, "titel:Kühner") == 0);
   CHECK(count(db, an, "in") == 2);
 

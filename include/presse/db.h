@@ -15,6 +15,8 @@ typedef struct presse_qnode presse_qnode; /* include/presse/query.h */
 
 #define PRESSE_SLOT_DATE 0u
 #define PRESSE_SLOT_ENTITIES 1u /* "TYPE\tCanonical name\tmentions\n" per distinct entity, for facets */
+#define PRESSE_SLOT_FINGERPRINT 2u /* 16 hex digits: a min-hash of the text's prose (document/fingerprint.c);
+                                      the collapse key that shows a release once however often it was added */
 
 /* Opens the database at path. Returns PRESSE_ENOTFOUND if there is none (read mode),
  * PRESSE_ELOCKED if another writer holds it, PRESSE_EDB otherwise. Even on failure *out may be a
@@ -40,6 +42,8 @@ typedef struct presse_db_stats {
   double avg_length;
   unsigned first_date, last_date;  /* YYYYMMDD or 0 */
   unsigned long long disk_bytes;   /* size of the database directory */
+  unsigned long long duplicates;   /* documents whose fingerprint an earlier document has: documents
+                                      with a fingerprint minus distinct fingerprints */
 } presse_db_stats;
 int presse_db_stats_get(presse_db *db, presse_db_stats *out);
 
@@ -56,6 +60,7 @@ typedef struct presse_search_opts {
   presse_sort sort;
   double bm25_k1, bm25_b; /* <= 0 for the defaults in store/ */
   unsigned facets;        /* > 0: count entities over ALL matching documents, keep this many per type */
+  int no_collapse;        /* non-zero: show every copy of a release, not one per fingerprint */
 } presse_search_opts;
 
 typedef struct presse_hits presse_hits;
@@ -69,6 +74,9 @@ unsigned long long presse_hits_total(const presse_hits *h);
 double presse_hits_weight(const presse_hits *h, size_t i);
 const char *presse_hits_data(const presse_hits *h, size_t i, size_t *len);
 unsigned presse_hits_docid(const presse_hits *h, size_t i);
+/* How many other copies of hit i (same fingerprint) were folded into it; a lower bound when the
+ * match stopped early, exact for small result sets. */
+unsigned long long presse_hits_collapsed(const presse_hits *h, size_t i);
 /* Facets (when opts->facets > 0): entity i of all types, most frequent first within a type.
  * type is "PER", "ORG" or "LOC"; strings owned by h. Counts are exact: every matching document
  * is counted. */
