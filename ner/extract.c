@@ -60,6 +60,35 @@ static unsigned gaz(const doc *d, size_t i) {
   return ner_gaz_get(d->m->gaz, tp(d, i), tl(d, i)) & ~(unsigned)NER_GAZ_PREFIX;
 }
 
+/* A line break between token i-1 and token i: names do not run on over lines of an address block. */
+static int newline_before(const doc *d, size_t i) {
+  return i > 0 && memchr(d->text + d->t.tok[i - 1].end, '\n', d->t.tok[i].start - d->t.tok[i - 1].end) != NULL;
+}
+
+/* An organisation-type noun: a head from the gazetteer ("Verein", "Städtekooperation") or a
+ * capitalised compound ending in one ("Integrationszentrum", "Sportverband"). */
+static int org_noun(const doc *d, size_t i) {
+  if (!is_upper_start(d, i)) return 0;
+  if (gaz(d, i) & NER_GAZ_ORGHEAD) return 1;
+  const char *s = tp(d, i);
+  size_t n = tl(d, i);
+  for (size_t a = 3; a + 3 <= n; a++)
+    if ((((unsigned char)s[a]) & 0xC0) != 0x80 && (ner_gaz_get(d->m->gaz, s + a, n - a) & NER_GAZ_ORGSUF)) return 1;
+  return 0;
+}
+
+/* A capitalised word with an adjective ending as German inflects it after an article:
+ * "Kommunalen", "Kommunales", "Technische". Not -er: "Hagener Vereine" is a place adjective. */
+static int cap_adjective(const doc *d, size_t i) {
+  const char *s = tp(d, i);
+  size_t n = tl(d, i);
+  if (n < 5 || !is_upper_start(d, i) || (gaz(d, i) & ~(unsigned)(NER_GAZ_PERNAME | NER_GAZ_LOCNAME | NER_GAZ_ORGNAME | NER_GAZ_SURNAME)))
+    return 0;
+  for (size_t k = 1; k < n; k++)
+    if (!(s[k] >= 'a' && s[k] <= 'z') && !(((unsigned char)s[k]) >= 0x80)) return 0;
+  return (s[n - 2] == 'e' && (s[n - 1] == 'n' || s[n - 1] == 's' || s[n - 1] == 'm')) || s[n - 1] == 'e';
+}
+
 static size_t collect(const doc *d, span **out) {
   size_t n = 0, cap = 16;
   span *v = malloc(cap * sizeof *v);
@@ -216,11 +245,12 @@ static void extend_orgs(doc *d) {
     if (j - i >= 2 && tok_eq(d, j - 1, "für")) j--;
     int has_fuer = 0;
     for (size_t k = i; k < j; k++) has_fuer |= tok_eq(d, k, "für");
-    int tail = j < d->t.n && (tok_eq(d, j, "für") || tok_eq(d, j, "for")) && j + 1 < d->t.n && is_upper_start(d, j + 1);
+    int tail = j < d->t.n && (tok_eq(d, j, "für") || tok_eq(d, j, "for")) && j + 1 < d->t.n && is_upper_start(d, j + 1) &&
+               !newline_before(d, j) && !newline_before(d, j + 1);
     int cont = has_fuer && j + 1 < d->t.n && (tok_eq(d, j, "und") || tok_eq(d, j, ",")) && is_upper_start(d, j + 1);
     if (tail || cont) {
       size_t k = j + 1, last = j;
-      while (k < d->t.n) {
+      while (k < d->t.n && !newline_before(d, k)) {
         if (is_upper_start(d, k) && (d->tags[k] == NER_O || ner_tag_type(d->tags[k]) != PRESSE_NER_PER)) last = k, k++;
         else if ((tok_eq(d, k, ",") || tok_eq(d, k, "und") || tok_eq(d, k, "&")) && k + 1 < d->t.n && is_upper_start(d, k + 1)) k++;
         else break;
@@ -243,6 +273,86 @@ static void extend_orgs(doc *d) {
     i = j - 1;
   }
   extend_orgs_left(d);
+}
+
+/* Städtekooperation „Integration.Interkommunal“, Verein "Kinderzeit": a quoted capitalised name
+ * right after an organisation-type noun is that organisation's name. The tagger rarely sees
+ * such names (often no ordinary word at all) and has no dictionary for them. */
+static void quoted_orgs(doc *d) {
+  for (size_t i = 0; i + 3 < d->t.n; i++) {
+    if (!org_noun(d, i) || !is_quote_tok(d, i + 1) || !is_upper_start(d, i + 2)) continue;
+    size_t j = i + 2;
+    while (j < d->t.n && j <= i + 8 && !is_quote_tok(d, j) && !newline_before(d, j) &&
+           !(d->t.tok[j].flags & (NER_TOK_SENTEND | NER_TOK_BREAK))) j++;
+    if (j >= d->t.n || j > i + 8 || !is_quote_tok(d, j)) continue;
+    int per = 0;
+    for (size_t k = i + 2; k < j; k++) per |= d->tags[k] != NER_O && ner_tag_type(d->tags[k]) == PRESSE_NER_PER;
+    if (per) continue;
+    if (d->tags[i + 1] != NER_O && ner_tag_is_begin(d->tags[i + 1]) == 0) continue;
+    set_span(d, i + 2, j, PRESSE_NER_ORG);
+    i = j;
+  }
+}
+
+/* "vom städtischen Kommunalen Integrationszentrum", "der Technischen Universität": inside a
+ * sentence, after a lower-case word, a capitalised adjective makes the organisation noun it
+ * precedes a name (a common noun phrase would write "kommunalen"). Up to two adjectives. */
+static void adjective_orgs(doc *d) {
+  for (size_t i = 1; i + 1 < d->t.n; i++) {
+    if (!cap_adjective(d, i) || is_upper_start(d, i - 1) || newline_before(d, i) ||
+        (d->t.tok[i].flags & NER_TOK_BREAK) || !(d->t.tok[i - 1].flags & NER_TOK_WORD))
+      continue;
+    size_t h = i + 1;
+    if (h + 1 < d->t.n && cap_adjective(d, h) && !newline_before(d, h + 1)) h++;
+    if (newline_before(d, h) || !org_noun(d, h) || cap_adjective(d, h)) continue;
+    int ok = 1;
+    for (size_t k = i; k < h; k++) ok &= d->tags[k] == NER_O || ner_tag_type(d->tags[k]) == PRESSE_NER_ORG;
+    if (!ok || (d->tags[h] != NER_O && ner_tag_type(d->tags[h]) != PRESSE_NER_ORG)) continue;
+    if (d->tags[h] == NER_O) {
+      set_span(d, i, h + 1, PRESSE_NER_ORG);
+    } else if (ner_tag_is_begin(d->tags[h])) {
+      /* The tagger found the head's ORG; it starts at the adjective instead. */
+      for (size_t k = i; k <= h; k++) d->tags[k] = (uint8_t)(k == i ? 1 + 2 * PRESSE_NER_ORG : 2 + 2 * PRESSE_NER_ORG);
+    } else {
+      continue;
+    }
+    i = h;
+  }
+}
+
+/* Spans that are no names: a contact-block label or role noun alone ("E-Mail", "Postfach",
+ * "Presseamt", "Landrätin"), possibly behind inflected adjectives ("Großen Saal"). And a span
+ * that opened a parenthesis closes it: "Halle (Saale)". */
+static void clean_spans(doc *d) {
+  span *v = NULL;
+  size_t n = collect(d, &v);
+  if (n == (size_t)-1) return;
+  for (size_t e = 0; e < n; e++) {
+    size_t a = v[e].a, b = v[e].b;
+    if (d->tags[a] != 1 + 2 * v[e].type) continue; /* absorbed by an earlier span's brackets */
+    if (gaz(d, b - 1) & NER_GAZ_STOP) {
+      int adj = 1;
+      for (size_t k = a; k + 1 < b; k++) adj &= cap_adjective(d, k);
+      if (adj) {
+        for (size_t k = a; k < b; k++) d->tags[k] = NER_O;
+        continue;
+      }
+    }
+    int open = 0;
+    for (size_t k = a; k < b; k++) open += tok_eq(d, k, "(") - tok_eq(d, k, ")");
+    if (open == 1 && b < d->t.n && tok_eq(d, b, ")") && d->tags[b] == NER_O) set_span(d, a, b + 1, v[e].type);
+    /* "Halle (Saale)", "Frankfurt (Oder)": a place disambiguated by a parenthesised capitalised word
+     * written tight against the brackets. */
+    else if (open == 0 && v[e].type != PRESSE_NER_PER && b + 2 < d->t.n && tok_eq(d, b, "(") && tok_eq(d, b + 2, ")") &&
+             is_upper_start(d, b + 1) && d->t.tok[b].end == d->t.tok[b + 1].start &&
+             d->t.tok[b + 1].end == d->t.tok[b + 2].start && d->t.tok[b - 1].end < d->t.tok[b].start &&
+             (d->tags[b + 1] == NER_O || ner_tag_type(d->tags[b + 1]) == PRESSE_NER_LOC) &&
+             (b + 3 >= d->t.n || d->tags[b + 3] == NER_O || ner_tag_is_begin(d->tags[b + 3])) &&
+             (gaz(d, b - 1) & (NER_GAZ_CITY | NER_GAZ_DISTRICT | NER_GAZ_LOCNAME) || ner_tag_type(d->tags[b + 1]) == PRESSE_NER_LOC))
+      set_span(d, a, b + 3, v[e].type);
+    else if (open > 0 && b - a > 1 && tok_eq(d, b - 1, "(")) set_span(d, a, b - 1, v[e].type), d->tags[b - 1] = NER_O;
+  }
+  free(v);
 }
 
 /* "Stadt Hagen", "Kreis Unna", "Gemeinde Much": in a release the administrative unit before a
@@ -362,7 +472,8 @@ static int canonical(const doc *d, const span *v, size_t nv, size_t e, char **ou
   int in_adj_prefix = 1;
   for (size_t k = a; k < z && !rc; k++) {
     if (is_quote_tok(d, k)) continue;
-    if (b.n && !(k > a && d->t.tok[k - 1].end == d->t.tok[k].start && (tok_eq(d, k, ",") || tok_eq(d, k, "."))))
+    if (b.n && !(k > a && d->t.tok[k - 1].end == d->t.tok[k].start &&
+                 (tok_eq(d, k, ",") || tok_eq(d, k, ".") || tok_eq(d, k, ")") || tok_eq(d, k - 1, "("))))
       rc = sb_add(&b, " ", 1);
     if (rc) break;
     size_t stem = 0;
@@ -442,8 +553,11 @@ int presse_ner_extract(const presse_ner_model *m, const char *text, size_t len, 
     if (d.t.tok[i].flags & (NER_TOK_URL | NER_TOK_EMAIL)) d.tags[i] = NER_O;
   ner_tags_repair(d.tags, d.t.n);
   extend_orgs(&d);
+  quoted_orgs(&d);
+  adjective_orgs(&d);
   if ((rc = consistency(&d))) goto done;
   admin_units(&d);
+  clean_spans(&d);
   size_t nv = collect(&d, &v);
   if (nv == (size_t)-1) {
     v = NULL;

@@ -72,9 +72,12 @@ enum {
   NER_GAZ_LOCNAME = 0x400,  /* place name, same source */
   NER_GAZ_ORGNAME = 0x800,  /* organisation name, same source */
   NER_GAZ_SURNAME = 0x1000, /* last token of such a person name */
+  NER_GAZ_ORGSUF = 0x2000,  /* lower-cased organisation head as the last part of a compound: verband, amt */
+  NER_GAZ_STOP = 0x4000,    /* contact-block label or role noun, never a name by itself: E-Mail,
+                               Postfach, Presseamt, Landrätin (post-processing only, no feature) */
   NER_GAZ_PREFIX = 0x8000   /* internal: a proper prefix of a multi-token entry */
 };
-#define NER_GAZ_NBITS 13
+#define NER_GAZ_NBITS 13 /* bits with tagger features; ORGSUF and STOP serve post-processing only */
 #define NER_GAZ_MAXTOK 6
 
 typedef struct ner_gaz ner_gaz;
@@ -185,6 +188,8 @@ typedef struct ner_train_opts {
   uint64_t seed;
   int verbose;
   int augment; /* domain feature augmentation: target sentences vs each other source */
+  int mix;     /* > 1: train this many perceptrons on differently shuffled orders (seeds seed,
+                  seed+1, ...) and average their weights (parameter mixing); 0 or 1: one */
 } ner_train_opts;
 
 /* Averaged structured perceptron. Deterministic for equal inputs. On success *out owns gaz and

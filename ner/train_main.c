@@ -18,7 +18,7 @@
 static void usage(void) {
   fprintf(stderr,
           "usage: presse-ner-train -o MODEL [--gazetteer TSV] [--clusters TSV] [--epochs N] [--bits B]\n"
-          "                        [--seed N] [-v] [--folds K --fold I --cv FILE[:W]] FILE[:W]...\n");
+          "                        [--seed N] [--mix K] [-v] [--folds K --fold I --cv FILE[:W]] FILE[:W]...\n");
 }
 
 /* "path:2.5" -> weight 2.5; a path may itself contain ':' only if followed by a weight. */
@@ -56,6 +56,7 @@ int main(int argc, char **argv) {
     else if (strcmp(a, "--epochs") == 0 && more) o.epochs = atoi(argv[++i]);
     else if (strcmp(a, "--bits") == 0 && more) o.hash_bits = (uint32_t)atoi(argv[++i]);
     else if (strcmp(a, "--seed") == 0 && more) o.seed = strtoull(argv[++i], NULL, 10);
+    else if (strcmp(a, "--mix") == 0 && more) o.mix = atoi(argv[++i]);
     else if (strcmp(a, "--folds") == 0 && more) folds = atoi(argv[++i]);
     else if (strcmp(a, "--fold") == 0 && more) fold = atoi(argv[++i]);
     else if (strcmp(a, "--cv") == 0 && more) cv = argv[++i];

@@ -125,6 +125,24 @@ Allianz Vereinigung Bund Liga Team Orchester Chor Ensemble Festival Messe Flugha
 for n in heads:
     add("orghead", n.replace("_", " "))
 
+# The same heads as the last part of a compound ("Integrationszentrum", "Jugendamt",
+# "Sportverein"): lower-cased, matched by the tagger against a capitalised token's suffixes.
+extra_suffixes = """dienst kasse werk verbund kollektiv sender ausschuss komitee kommissariat direktion
+präsidium kanzlei inspektion referat dezernat fachbereich abteilung ministerium""".split()
+for n in sorted({h.lower() for h in heads if "_" not in h and "-" not in h and len(h) >= 3} | set(extra_suffixes)):
+    add("orgsuffix", n)
+
+# Never an entity by itself (presse_ner_extract drops such spans): labels of a release's contact
+# block, press-office units and role nouns, generic rooms. No tagger feature is built from these.
+for n in """E-Mail Email eMail Mail Telefon Tel. Tel Telefonnummer Fax Telefax Mobil Mobiltelefon Handy
+Internet Web Homepage Website Postfach Postanschrift Anschrift Adresse Kontakt Pressekontakt Presseamt
+Pressestelle Pressebüro Pressesprecher Pressesprecherin Pressereferent Pressereferentin Ansprechpartner
+Ansprechpartnerin Redaktion Herausgeber Impressum Landrat Landrätin Bürgermeister Bürgermeisterin
+Oberbürgermeister Oberbürgermeisterin Dekan Dekanin Rektor Rektorin Präsident Präsidentin Minister
+Ministerin Dezernent Dezernentin Beigeordneter Beigeordnete Saal Sitzungssaal Ratssaal Foyer Rathaus
+Straße""".split():
+    add("stop", n)
+
 for n in ["Dr.", "Prof.", "Herr", "Herrn", "Frau", "Dres.", "Dipl.-Ing.", "Mag.", "PD", "Professor",
           "Professorin", "Doktor", "Dr. med.", "Dr. phil.", "Dr. rer. nat.", "Dr. jur.", "Dr.-Ing.",
           "Prof. Dr.", "Prof. Dr. Dr.", "Pfarrer", "Pfarrerin", "Sr.", "Hr.", "Fr."]:

@@ -2,7 +2,8 @@
 # 5-fold cross-validation on GermEval 2014 dev: each fold trains on the other corpora plus the
 # other four folds and scores the held-out fold; prints per-fold and pooled exact-span F1.
 #   tools/ner_cv.sh BUILD_DIR [extra presse-ner-train args, e.g. corpus files with weights]
-# Environment: NER_DATA (default /work/shared/data/ner), GERMEVAL_WEIGHT (default 3), FOLDS (5).
+# Environment: NER_DATA (default /work/shared/data/ner), GERMEVAL_WEIGHT (default 3), FOLDS (5),
+# GAZ (gazetteer TSV, default models/gazetteer.tsv), CLUSTERS, EXTRA_GAZ, JOBS.
 set -eu
 build=$1; shift
 data=${NER_DATA:-/work/shared/data/ner}
@@ -13,7 +14,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 i=0
 while [ $i -lt "$folds" ]; do
-  "$build/presse-ner-train" -o "$tmp/m$i" --gazetteer "$here/models/gazetteer.tsv" ${CLUSTERS:+--clusters "$CLUSTERS"} ${EXTRA_GAZ:+--gazetteer "$EXTRA_GAZ"} \
+  "$build/presse-ner-train" -o "$tmp/m$i" --gazetteer "${GAZ:-$here/models/gazetteer.tsv}" ${CLUSTERS:+--clusters "$CLUSTERS"} ${EXTRA_GAZ:+--gazetteer "$EXTRA_GAZ"} \
     --folds "$folds" --fold $i --cv "$data/germeval2014/NER-de-dev.tsv:$gw" "$@" &
   i=$((i + 1))
   if [ $((i % ${JOBS:-2})) -eq 0 ]; then wait; fi

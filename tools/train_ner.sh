@@ -1,9 +1,9 @@
 #!/bin/sh
 # Trains the shipped NER model (models/ner-de.model) from ../shared/data. Deterministic: the same
-# data gives the same model bytes. About a minute for clusters plus seconds for training.
+# data gives the same model bytes. About a minute for clusters plus about a minute for training.
 #   tools/train_ner.sh BUILD_DIR [OUT]
 # BUILD_DIR holds presse-ner-train and presse-ner-clusters (e.g. build/ner).
-# Environment: NER_DATA (../shared/data/ner), WORK (temp dir).
+# Environment: NER_DATA (../shared/data/ner), WORK (temp dir), EPOCHS (8), BITS (19), MIX (4).
 set -eu
 build=$1
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,8 +27,9 @@ if [ ! -s "$work/clusters.tsv" ]; then
 fi
 
 # 3. The tagger. GermEval is the target domain of the feature augmentation; the other corpora
-#    contribute through the shared feature copies.
-"$build/presse-ner-train" -v -o "$out" --epochs ${EPOCHS:-8} --bits 19 --augment \
+#    contribute through the shared feature copies. --mix: the average of MIX perceptrons trained
+#    on differently shuffled orders (parameter mixing), which lowers the run-to-run variance.
+"$build/presse-ner-train" -v -o "$out" --epochs ${EPOCHS:-8} --bits ${BITS:-19} --augment --mix ${MIX:-4} \
   --gazetteer "$here/models/gazetteer.tsv" --gazetteer "$work/names.tsv" --clusters "$work/clusters.tsv" \
   --target "$data/germeval2014/NER-de-dev.tsv" "$data/germeval2014/NER-de-dev.tsv" \
   "$data/mobie/train.conll" "$data/mobie/dev.conll" "$data/smartdata/v1-train.conll" \
