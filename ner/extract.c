@@ -338,6 +338,17 @@ static void clean_spans(doc *d) {
         continue;
       }
     }
+    /* "im Kölner Norden", "Berliner Polizei": a place adjective alone is no place (GermEval's
+     * LOCderiv, which the tag set leaves out); the whole "Kölner Innenstadt" span stays. */
+    if (v[e].type == PRESSE_NER_LOC && b - a == 1 && tl(d, a) >= 5 && tp(d, a)[tl(d, a) - 2] == 'e' &&
+        tp(d, a)[tl(d, a) - 1] == 'r') {
+      const unsigned places = NER_GAZ_CITY | NER_GAZ_DISTRICT | NER_GAZ_STATE | NER_GAZ_COUNTRY;
+      if (!(gaz(d, a) & places) &&
+          (ner_gaz_get(d->m->gaz, tp(d, a), tl(d, a) - 2) & places)) {
+        d->tags[a] = NER_O;
+        continue;
+      }
+    }
     int open = 0;
     for (size_t k = a; k < b; k++) open += tok_eq(d, k, "(") - tok_eq(d, k, ")");
     if (open == 1 && b < d->t.n && tok_eq(d, b, ")") && d->tags[b] == NER_O) set_span(d, a, b + 1, v[e].type);
