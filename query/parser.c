@@ -665,7 +665,7 @@ static presse_qnode *parse_or(presse_query *q) {
   while (peek(q) == T_OR) {
     size_t at = q->i;
     q->i = chunk_end(q, q->i);
-    if (!left) {
+    if (!left && !or) {
       fail(q, at, "'%.*s' at position %zu has nothing on its left", (int)(q->i - at), q->src + at, at + 1);
       break;
     }

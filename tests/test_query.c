@@ -93,6 +93,7 @@ int main(void) {
   CHECK_TREE("Teilnehmer*innen", "OR(teilnehmer/teilnehm teilnehmerinnen/teilnehmerinn)");
   CHECK_TREE("Hagen OR Herne", "OR(hagen/hag herne/hern)");
   CHECK_TREE("Hagen ODER Herne", "OR(hagen/hag herne/hern)");
+  CHECK_TREE("Hagen OR Herne OR Essen", "OR(hagen/hag herne/hern essen/ess)");
   CHECK_TREE("Hagen -Herne", "AND_NOT(hagen/hag herne/hern)");
   CHECK_TREE("Hagen NOT Herne", "AND_NOT(hagen/hag herne/hern)");
   CHECK_TREE("Hagen NICHT (Herne OR Essen)", "AND_NOT(hagen/hag OR(herne/hern essen/ess))");
