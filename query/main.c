@@ -204,12 +204,34 @@ int main(int argc, char **argv) {
     goto out;
   }
   size_t n = presse_hits_count(hits);
+  /* Several words and no release has them all: show the releases with the most of them rather
+   * than nothing, and say so ("Brückensanierung Köln" when the release says "Brücke"). */
+  int relaxed = 0;
+  if (n == 0 && presse_query_nwords(q) >= 2) {
+    presse_query *q2 = NULL;
+    presse_hits *h2 = NULL;
+    if (presse_query_parse_flags(&q2, an, qtext.data, PRESSE_QUERY_ANY_WORD) == PRESSE_OK &&
+        presse_db_search(db, presse_query_tree(q2), &so, &h2) == PRESSE_OK && presse_hits_count(h2) > 0) {
+      presse_hits_free(hits);
+      presse_query_free(q);
+      hits = h2;
+      q = q2;
+      n = presse_hits_count(hits);
+      relaxed = 1;
+    } else {
+      presse_hits_free(h2);
+      presse_query_free(q2);
+    }
+  }
   char *suggestion = NULL;
-  if (n == 0) presse_suggest(db, an, q, qtext.data, &suggestion);
+  if (n == 0 || relaxed) presse_suggest(db, an, q, qtext.data, &suggestion);
 
   json_t *jhits = json ? json_array() : NULL;
   if (!json) {
     if (n == 0) printf("Keine Treffer für „%s“.\n", qtext.data);
+    else if (relaxed)
+      printf("Kein Treffer enthält alle Wörter von „%s“; %llu Treffer mit einem Teil davon (%u–%zu):\n\n", qtext.data,
+             presse_hits_total(hits), so.offset + 1, so.offset + n);
     else printf("%llu Treffer für „%s“ (%u–%zu):\n\n", presse_hits_total(hits), qtext.data, so.offset + 1,
                 so.offset + n);
   }
@@ -291,6 +313,7 @@ int main(int argc, char **argv) {
     json_object_set_new(o, "total", json_integer((json_int_t)presse_hits_total(hits)));
     json_object_set_new(o, "offset", json_integer(so.offset));
     json_object_set_new(o, "limit", json_integer(so.limit));
+    json_object_set_new(o, "all_words", json_boolean(!relaxed)); /* false: hits match only some words */
     json_object_set_new(o, "hits", jhits);
     json_object_set_new(o, "suggestion", suggestion ? json_string(suggestion) : json_null());
     json_dumpf(o, stdout, JSON_INDENT(1));

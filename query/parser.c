@@ -35,6 +35,7 @@ struct presse_query {
   size_t len, i;
   int depth;     /* parenthesis depth */
   int negated;   /* inside a NOT: terms are not highlighted */
+  unsigned flags; /* PRESSE_QUERY_* */
   presse_qnode *root;
   presse_buf err;
   size_t errpos;
@@ -571,8 +572,9 @@ static void parse_chunk(presse_query *q, items *it, int neg) {
 }
 
 /* Combines the items of one AND level into a node. */
-static presse_qnode *combine(items *it) {
+static presse_qnode *combine(const presse_query *q, items *it) {
   presse_qnode *pos = it->node[I_POS], *stop = it->node[I_STOP];
+  if (pos && (q->flags & PRESSE_QUERY_ANY_WORD)) pos->op = PRESSE_Q_OR;
   if (!pos && stop) pos = stop; /* a query of stopwords only ("die") still searches them */
   else presse_qnode_free(stop);
   pos = presse_qnode_simplify(pos);
@@ -654,7 +656,7 @@ static presse_qnode *parse_and(presse_query *q) {
     for (int k = 0; k < 4; k++) presse_qnode_free(it.node[k]);
     return NULL;
   }
-  return combine(&it);
+  return combine(q, &it);
 }
 
 static presse_qnode *parse_or(presse_query *q) {
@@ -692,10 +694,15 @@ static presse_qnode *parse_or(presse_query *q) {
 }
 
 int presse_query_parse(presse_query **out, presse_analyzer *a, const char *text) {
+  return presse_query_parse_flags(out, a, text, 0);
+}
+
+int presse_query_parse_flags(presse_query **out, presse_analyzer *a, const char *text, unsigned flags) {
   *out = NULL;
   presse_query *q = calloc(1, sizeof *q);
   if (!q) return PRESSE_ENOMEM;
   *out = q;
+  q->flags = flags;
   q->a = a;
   q->src = text;
   q->len = strlen(text);

@@ -43,6 +43,13 @@ typedef struct presse_query presse_query;
  * presse_query_errpos() gives the byte offset in the query string. The handle is returned even
  * on failure (for the message); free it with presse_query_free. */
 int presse_query_parse(presse_query **out, presse_analyzer *a, const char *text);
+
+/* Flags for presse_query_parse_flags. */
+#define PRESSE_QUERY_ANY_WORD 0x01u /* words side by side need not all match (OR), best first */
+
+/* presse_query_parse with flags: presse-query retries a query of several words that found
+ * nothing with PRESSE_QUERY_ANY_WORD, and says so. */
+int presse_query_parse_flags(presse_query **out, presse_analyzer *a, const char *text, unsigned flags);
 void presse_query_free(presse_query *q);
 const char *presse_query_errmsg(const presse_query *q);
 size_t presse_query_errpos(const presse_query *q);
