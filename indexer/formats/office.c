@@ -284,6 +284,28 @@ static void collect(xmlNode *n, const char *local, int odt, presse_buf *out) {
 
 /* ---- DOCX ---- */
 
+/* The document properties (DOCX docProps/core.xml, ODT meta.xml): the title and, as a fallback
+ * date, the creation date in the element named created. A missing or broken part is no error. */
+static void read_properties(zip_t *z, const char *name, const char *created, size_t max_part, presse_buf *part,
+                            presse_extracted *x, presse_buf *prop_title) {
+  if (read_part(z, name, max_part, part, x) != PRESSE_OK) return;
+  xmlDocPtr props = parse_xml(part, name);
+  if (!props) return;
+  xmlNode *t = first(top(props), "title");
+  if (t) {
+    text_of(t, prop_title);
+    trim(prop_title);
+  }
+  xmlNode *cr = first(top(props), created);
+  if (cr) {
+    presse_buf d = PRESSE_BUF_INIT;
+    text_of(cr, &d);
+    x->date_fallback = presse_format_meta_date(d.data);
+    presse_buf_free(&d);
+  }
+  xmlFreeDoc(props);
+}
+
 int presse_format_docx(const char *data, size_t len, size_t max_part, presse_extracted *x) {
   x->format = "docx";
   zip_t *z;
@@ -320,24 +342,7 @@ int presse_format_docx(const char *data, size_t len, size_t max_part, presse_ext
       xmlFreeDoc(h);
     }
     trim(&letterhead);
-    if (read_part(z, "docProps/core.xml", max_part, &part, x) == PRESSE_OK) {
-      xmlDocPtr core = parse_xml(&part, "core.xml");
-      if (core) {
-        xmlNode *t = first(top(core), "title");
-        if (t) {
-          text_of(t, &prop_title);
-          trim(&prop_title);
-        }
-        xmlNode *cr = first(top(core), "created");
-        if (cr) {
-          presse_buf d = PRESSE_BUF_INIT;
-          text_of(cr, &d);
-          x->date_fallback = presse_format_meta_date(d.data);
-          presse_buf_free(&d);
-        }
-        xmlFreeDoc(core);
-      }
-    }
+    read_properties(z, "docProps/core.xml", "created", max_part, &part, x, &prop_title);
     if (read_part(z, "docProps/app.xml", max_part, &part, x) == PRESSE_OK) {
       xmlDocPtr app = parse_xml(&part, "app.xml");
       if (app) {
@@ -393,24 +398,7 @@ int presse_format_odt(const char *data, size_t len, size_t max_part, presse_extr
         xmlFreeDoc(st);
       }
     }
-    if (read_part(z, "meta.xml", max_part, &part, x) == PRESSE_OK) {
-      xmlDocPtr meta = parse_xml(&part, "meta.xml");
-      if (meta) {
-        xmlNode *t = first(top(meta), "title");
-        if (t) {
-          text_of(t, &prop_title);
-          trim(&prop_title);
-        }
-        xmlNode *cr = first(top(meta), "creation-date");
-        if (cr) {
-          presse_buf d = PRESSE_BUF_INIT;
-          text_of(cr, &d);
-          x->date_fallback = presse_format_meta_date(d.data);
-          presse_buf_free(&d);
-        }
-        xmlFreeDoc(meta);
-      }
-    }
+    read_properties(z, "meta.xml", "creation-date", max_part, &part, x, &prop_title);
     finish(x, &w, &letterhead, &prop_title);
     presse_buf_free(&w.styled_title);
     presse_buf_clear(&x->err);
