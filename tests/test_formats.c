@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "testdb.h"
 #include "presse/presse.h"
 
 static presse_db *db;
@@ -17,27 +18,13 @@ static int add(const char *name, const char *s) {
 }
 
 static const char *data_of(const char *query) {
-  static char buf[65536];
-  presse_analyzer *an;
-  presse_analyzer_new(&an);
-  presse_query *q;
-  buf[0] = '\0';
   presse_indexer_commit(ix);
-  if (presse_query_parse(&q, an, query) == PRESSE_OK) {
-    presse_hits *h;
-    if (presse_db_search(db, presse_query_tree(q), NULL, &h) == PRESSE_OK && presse_hits_count(h))
-      snprintf(buf, sizeof buf, "%s", presse_hits_data(h, 0, NULL));
-    presse_hits_free(h);
-  }
-  presse_query_free(q);
-  presse_analyzer_free(an);
-  return buf;
+  return testdb_first_hit(db, query);
 }
 
 int main(void) {
-  const char *tmp = getenv("PRESSE_TEST_TMP");
   char dbpath[512];
-  snprintf(dbpath, sizeof dbpath, "%s/test_formats.%d.db", tmp ? tmp : "/tmp", (int)getpid());
+  testdb_path("test_formats", dbpath, sizeof dbpath);
   CHECK(presse_db_open(&db, dbpath, PRESSE_DB_WRITE) == PRESSE_OK);
   presse_indexer_opts opts = {.no_entities = 1};
   CHECK(presse_indexer_new(&ix, db, &opts) == PRESSE_OK);
@@ -118,8 +105,6 @@ int main(void) {
 
   presse_indexer_free(ix);
   presse_db_close(db);
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dbpath);
-  if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dbpath);
+  testdb_remove(dbpath);
   return check_report("test_formats");
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "testdb.h"
 #include "presse/presse.h"
 
 static presse_db *db;
@@ -17,28 +18,11 @@ static int add(const char *name, const char *data, size_t len) {
 
 static int adds(const char *name, const char *s) { return add(name, s, strlen(s)); }
 
-static const char *first_hit_data(const char *query) {
-  static char buf[65536];
-  presse_analyzer *an;
-  presse_analyzer_new(&an);
-  presse_query *q;
-  buf[0] = '\0';
-  if (presse_query_parse(&q, an, query) == PRESSE_OK) {
-    presse_hits *h;
-    if (presse_db_search(db, presse_query_tree(q), NULL, &h) == PRESSE_OK && presse_hits_count(h)) {
-      snprintf(buf, sizeof buf, "%s", presse_hits_data(h, 0, NULL));
-    }
-    presse_hits_free(h);
-  }
-  presse_query_free(q);
-  presse_analyzer_free(an);
-  return buf;
-}
+static const char *first_hit_data(const char *query) { return testdb_first_hit(db, query); }
 
 int main(void) {
-  const char *tmp = getenv("PRESSE_TEST_TMP");
   char dbpath[512];
-  snprintf(dbpath, sizeof dbpath, "%s/test_indexer.%d.db", tmp ? tmp : "/tmp", (int)getpid());
+  testdb_path("test_indexer", dbpath, sizeof dbpath);
   CHECK(presse_db_open(&db, dbpath, PRESSE_DB_WRITE) == PRESSE_OK);
   presse_indexer_opts opts = {.max_doc_bytes = 4096, .batch = 2};
   CHECK(presse_indexer_new(&ix, db, &opts) == PRESSE_OK);
@@ -166,8 +150,6 @@ int main(void) {
 
   presse_indexer_free(ix);
   presse_db_close(db);
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dbpath);
-  if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dbpath);
+  testdb_remove(dbpath);
   return check_report("test_indexer");
 }

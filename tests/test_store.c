@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "testdb.h"
 #include "presse/presse.h"
 #include "query/qtree.h"
 
@@ -25,8 +26,7 @@ static unsigned long long count(presse_db *db, presse_analyzer *an, const char *
 }
 
 int main(void) {
-  const char *tmp = getenv("PRESSE_TEST_TMP");
-  snprintf(dbpath, sizeof dbpath, "%s/test_store.%d.db", tmp ? tmp : "/tmp", (int)getpid());
+  testdb_path("test_store", dbpath, sizeof dbpath);
 
   presse_db *db = NULL;
   CHECK(presse_db_open(&db, dbpath, PRESSE_DB_READ) == PRESSE_ENOTFOUND);
@@ -129,8 +129,6 @@ int main(void) {
   presse_db_close(db);
   presse_analyzer_free(an);
 
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dbpath);
-  if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dbpath);
+  testdb_remove(dbpath);
   return check_report("test_store");
 }
