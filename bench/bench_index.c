@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "presse/presse.h"
+#include "sanitise.h"
 
 #ifndef PRESSE_INDEX_BIN
 #define PRESSE_INDEX_BIN "presse-index"
@@ -84,53 +85,10 @@ static char *record_id(json_t *o) {
   return NULL;
 }
 
-/* Titles become queries that both parsers read as plain words: the characters that are syntax
- * for presse (quotes of all kinds, parentheses, '*', '-word', 'field:', '|', '&') or for Xapian's
- * QueryParser (the same, and '+word') become spaces, and the operator words of either parser
- * (OR ODER AND UND NOT NICHT XOR NEAR ADJ, upper case only) are lower-cased. A trailing
- * "(Nr. 1681)", the police's running number, is dropped first. */
+/* Titles become queries that both parsers read as plain words (bench/sanitise.h). */
 static char *sanitise(const char *title) {
-  size_t n = strlen(title);
-  const char *nr = strstr(title, "(Nr.");
-  if (nr) {
-    const char *close = strchr(nr, ')');
-    if (close && close[1 + strspn(close + 1, " \t")] == '\0') n = (size_t)(nr - title);
-  }
-  char *s = malloc(n + 1);
+  char *s = bench_sanitise_query(title, 0);
   if (!s) die("%s", "out of memory");
-  size_t o = 0;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)title[i];
-    if (strchr("\"()*-:+|&\t\r\n", c) && c) {
-      s[o++] = ' ';
-    } else if (c == 0xE2 && i + 2 < n && (unsigned char)title[i + 1] == 0x80 &&
-               ((unsigned char)title[i + 2] == 0x9E || (unsigned char)title[i + 2] == 0x9C ||
-                (unsigned char)title[i + 2] == 0x9D)) {
-      s[o++] = ' '; /* „ “ ” */
-      i += 2;
-    } else if (c == 0xC2 && i + 1 < n &&
-               ((unsigned char)title[i + 1] == 0xAB || (unsigned char)title[i + 1] == 0xBB)) {
-      s[o++] = ' '; /* « » */
-      i += 1;
-    } else {
-      s[o++] = (char)c;
-    }
-  }
-  s[o] = '\0';
-  static const char *ops[] = {"OR", "ODER", "AND", "UND", "NOT", "NICHT", "XOR", "NEAR", "ADJ"};
-  for (char *w = s; *w;) {
-    while (*w == ' ') w++;
-    size_t len = strcspn(w, " ");
-    for (size_t k = 0; k < sizeof ops / sizeof *ops; k++)
-      if (len == strlen(ops[k]) && !memcmp(w, ops[k], len))
-        for (size_t j = 0; j < len; j++) w[j] = (char)(w[j] - 'A' + 'a');
-    w += len;
-  }
-  size_t k = 0; /* collapse the spaces, for a readable queries file */
-  for (char *r = s; *r; r++)
-    if (*r != ' ' || (k && s[k - 1] != ' ')) s[k++] = *r;
-  while (k && s[k - 1] == ' ') k--;
-  s[k] = '\0';
   return s;
 }
 
