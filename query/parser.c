@@ -385,14 +385,26 @@ static void chunk_words(presse_query *q, size_t a, size_t b, const field *f, ite
   aterms_free(&c);
 }
 
+/* Reads the quoted text starting at q->i into [*s, *e) and moves past the closing quote.
+ * Returns -1 (and fails the query) when the quote is never closed. */
+static int read_quoted(presse_query *q, size_t *s, size_t *e) {
+  size_t open = q->i;
+  size_t k = open + quote_at(q->src, q->len, open);
+  *s = k;
+  while (k < q->len && !quote_at(q->src, q->len, k)) k++;
+  if (k >= q->len) {
+    fail(q, open, "unbalanced quote: the quote at position %zu is never closed", open + 1);
+    return -1;
+  }
+  *e = k;
+  q->i = k + quote_at(q->src, q->len, k);
+  return 0;
+}
+
 /* Reads a quoted phrase starting at q->i; returns its node (NULL if it has no words). */
 static presse_qnode *read_phrase(presse_query *q, const field *f) {
-  size_t open = q->i;
-  size_t qn = quote_at(q->src, q->len, q->i);
-  size_t s = q->i + qn, e = s;
-  while (e < q->len && !quote_at(q->src, q->len, e)) e++;
-  if (e >= q->len) return fail(q, open, "unbalanced quote: the quote at position %zu is never closed", open + 1);
-  q->i = e + quote_at(q->src, q->len, e);
+  size_t s, e;
+  if (read_quoted(q, &s, &e) != 0) return NULL;
   aterms c;
   if (analyze(q, q->src + s, e - s, &c) != PRESSE_OK) return fail(q, s, "out of memory");
   presse_qnode *n = phrase_node(q, &c, f);
@@ -521,17 +533,8 @@ static void parse_chunk(presse_query *q, items *it, int neg) {
   if (fld >= 3) {
     size_t vs = colon + 1, ve = b;
     q->i = b;
-    if (vs == b && q->i < q->len && quote_at(q->src, q->len, q->i)) { /* person:"Alexander Kühner" */
-      size_t qn = quote_at(q->src, q->len, q->i), e = q->i + qn;
-      while (e < q->len && !quote_at(q->src, q->len, e)) e++;
-      if (e >= q->len) {
-        fail(q, q->i, "unbalanced quote: the quote at position %zu is never closed", q->i + 1);
-        return;
-      }
-      vs = q->i + qn;
-      ve = e;
-      q->i = e + quote_at(q->src, q->len, e);
-    }
+    /* person:"Alexander Kühner" */
+    if (vs == b && q->i < q->len && quote_at(q->src, q->len, q->i) && read_quoted(q, &vs, &ve) != 0) return;
     presse_qnode *n = entity_filter(q, fld, vs, ve);
     if (n) items_add(it, neg ? I_NEG : I_FILTER, n);
     return;
