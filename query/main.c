@@ -20,7 +20,7 @@ static void usage(FILE *f) {
           "usage: presse-query [OPTIONS] QUERY...\n"
           "\n"
           "query language:\n"
-          "  Wort Wort            all words must match (ranked by BM25)\n"
+          "  Wort Wort            releases with all words first, then those with some (BM25)\n"
           "  \"eine Phrase\"        the words in this order\n"
           "  a OR b, a ODER b     either\n"
           "  NOT a, NICHT a, -a   without\n"
@@ -172,6 +172,7 @@ int main(int argc, char **argv) {
   presse_analyzer *an = NULL;
   presse_query *q = NULL;
   presse_db *db = NULL;
+  presse_result res = {0};
   presse_hits *hits = NULL;
   int status = EXIT_FATAL;
   if (presse_analyzer_new(&an) != PRESSE_OK) {
@@ -199,41 +200,29 @@ int main(int argc, char **argv) {
   }
   /* a query of filters only (datum:2025-01) has no relevance to rank by: newest first */
   if (!sort_given && !has_weighted(tree)) so.sort = PRESSE_SORT_DATE;
-  if (presse_db_search(db, tree, &so, &hits) != PRESSE_OK) {
-    fprintf(stderr, "%s: search failed: %s\n", prog, presse_db_errmsg(db));
+  /* Releases with every word first, then those with some of them (query/search.c). */
+  rc = presse_search(db, an, qtext.data, &so, &res);
+  if (rc != PRESSE_OK) {
+    fprintf(stderr, "%s: search failed: %s\n", prog,
+            rc == PRESSE_EDB ? presse_db_errmsg(db) : presse_strerror(rc));
     goto out;
   }
+  hits = res.hits;
   size_t n = presse_hits_count(hits);
-  /* Several words and no release has them all: show the releases with the most of them rather
-   * than nothing, and say so ("Brückensanierung Köln" when the release says "Brücke"). */
-  int relaxed = 0;
-  if (n == 0 && presse_query_nwords(q) >= 2) {
-    presse_query *q2 = NULL;
-    presse_hits *h2 = NULL;
-    if (presse_query_parse_flags(&q2, an, qtext.data, PRESSE_QUERY_ANY_WORD) == PRESSE_OK &&
-        presse_db_search(db, presse_query_tree(q2), &so, &h2) == PRESSE_OK && presse_hits_count(h2) > 0) {
-      presse_hits_free(hits);
-      presse_query_free(q);
-      hits = h2;
-      q = q2;
-      n = presse_hits_count(hits);
-      relaxed = 1;
-    } else {
-      presse_hits_free(h2);
-      presse_query_free(q2);
-    }
-  }
   char *suggestion = NULL;
-  if (n == 0 || relaxed) presse_suggest(db, an, q, qtext.data, &suggestion);
+  if (res.total_all == 0) presse_suggest(db, an, q, qtext.data, &suggestion);
 
   json_t *jhits = json ? json_array() : NULL;
   if (!json) {
-    if (n == 0) printf("Keine Treffer für „%s“.\n", qtext.data);
-    else if (relaxed)
+    if (n == 0 && res.total_all + res.total_some == 0) printf("Keine Treffer für „%s“.\n", qtext.data);
+    else if (res.total_all == 0)
       printf("Kein Treffer enthält alle Wörter von „%s“; %llu Treffer mit einem Teil davon (%u–%zu):\n\n", qtext.data,
-             presse_hits_total(hits), so.offset + 1, so.offset + n);
-    else printf("%llu Treffer für „%s“ (%u–%zu):\n\n", presse_hits_total(hits), qtext.data, so.offset + 1,
-                so.offset + n);
+             res.total_some, so.offset + 1, so.offset + n);
+    else if (n == 0) printf("%llu Treffer für „%s“; keine auf dieser Seite.\n", res.total_all + res.total_some, qtext.data);
+    else if (res.total_some)
+      printf("%llu Treffer für „%s“, %llu weitere mit einem Teil der Wörter (%u–%zu):\n\n", res.total_all, qtext.data,
+             res.total_some, so.offset + 1, so.offset + n);
+    else printf("%llu Treffer für „%s“ (%u–%zu):\n\n", res.total_all, qtext.data, so.offset + 1, so.offset + n);
   }
   for (size_t i = 0; i < n; i++) {
     size_t dl;
@@ -254,6 +243,7 @@ int main(int argc, char **argv) {
       json_object_set_new(h, "date", json_or_null(d, "date"));
       json_object_set_new(h, "path", json_or_null(d, "path"));
       json_object_set_new(h, "weight", json_real(presse_hits_weight(hits, i)));
+      json_object_set_new(h, "all_words", json_boolean(i < res.nall));
       json_object_set_new(h, "collapsed", json_integer((json_int_t)presse_hits_collapsed(hits, i)));
       json_object_set_new(h, "snippet", json_string(have_sn ? sn.text : ""));
       json_t *marks = json_array();
@@ -271,6 +261,8 @@ int main(int argc, char **argv) {
       json_object_set_new(h, "contacts", json_or_null(d, "contacts"));
       json_array_append_new(jhits, h);
     } else {
+      if (i == res.nall && res.total_all)
+        printf("Weitere %llu Treffer mit einem Teil der Wörter:\n\n", res.total_some);
       printf("%zu. %s%s%s\n", so.offset + i + 1, color ? "\033[1m" : "", title ? title : "(ohne Titel)",
              color ? "\033[0m" : "");
       const char *issuer = json_string_value(json_object_get(d, "issuer"));
@@ -310,10 +302,11 @@ int main(int argc, char **argv) {
     if (so.facets) json_object_set_new(o, "facets", jfacets);
     else json_decref(jfacets);
     json_object_set_new(o, "query", json_string(qtext.data));
-    json_object_set_new(o, "total", json_integer((json_int_t)presse_hits_total(hits)));
+    json_object_set_new(o, "total", json_integer((json_int_t)(res.total_all + res.total_some)));
     json_object_set_new(o, "offset", json_integer(so.offset));
     json_object_set_new(o, "limit", json_integer(so.limit));
-    json_object_set_new(o, "all_words", json_boolean(!relaxed)); /* false: hits match only some words */
+    json_object_set_new(o, "total_all_words", json_integer((json_int_t)res.total_all));
+    json_object_set_new(o, "all_words", json_boolean(res.total_all > 0)); /* false: no hit has every word */
     json_object_set_new(o, "hits", jhits);
     json_object_set_new(o, "suggestion", suggestion ? json_string(suggestion) : json_null());
     json_dumpf(o, stdout, JSON_INDENT(1));
@@ -325,7 +318,7 @@ int main(int argc, char **argv) {
   free(suggestion);
   status = n ? 0 : EXIT_NOHITS;
 out:
-  presse_hits_free(hits);
+  presse_result_free(&res);
   presse_db_close(db);
   presse_query_free(q);
   presse_analyzer_free(an);

@@ -49,6 +49,27 @@ int presse_qnode_add(presse_qnode *parent, presse_qnode *kid) {
   return 0;
 }
 
+presse_qnode *presse_qnode_clone(const presse_qnode *q) {
+  presse_qnode *c = presse_qnode_new(q->op);
+  if (!c) return NULL;
+  c->wqf = q->wqf;
+  c->lo = q->lo;
+  c->hi = q->hi;
+  c->scale = q->scale;
+  if (q->term && !(c->term = strdup(q->term))) {
+    presse_qnode_free(c);
+    return NULL;
+  }
+  for (size_t i = 0; i < q->nkids; i++) {
+    presse_qnode *k = presse_qnode_clone(q->kids[i]);
+    if (!k || presse_qnode_add(c, k) != 0) {
+      presse_qnode_free(c);
+      return NULL;
+    }
+  }
+  return c;
+}
+
 presse_qnode *presse_qnode_simplify(presse_qnode *q) {
   if (q && (q->op == PRESSE_Q_AND || q->op == PRESSE_Q_OR) && q->nkids == 1) {
     presse_qnode *k = q->kids[0];

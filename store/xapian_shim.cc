@@ -328,7 +328,9 @@ int presse_db_search(presse_db *db, const presse_qnode *q, const presse_search_o
       if (!(opts && opts->no_collapse)) enq.set_collapse_key(PRESSE_SLOT_FINGERPRINT);
       unsigned offset = opts ? opts->offset : 0, limit = opts && opts->limit ? opts->limit : 10;
       EntitySpy spy;
-      Xapian::doccount atleast = 0;  // an estimated total is enough; facets need every match
+      // A page that is not full has seen every match, so its total is exact (query/search.c
+      // relies on that to start the next tier); facets need every match.
+      Xapian::doccount atleast = offset + limit;
       if (opts && opts->facets) {
         enq.add_matchspy(&spy);
         atleast = db->db->get_doccount();
@@ -359,6 +361,20 @@ int presse_db_search(presse_db *db, const presse_qnode *q, const presse_search_o
 }
 
 void presse_hits_free(presse_hits *h) { delete h; }
+
+int presse_hits_append(presse_hits *dst, presse_hits *src) {
+  std::unique_ptr<presse_hits> own(src);
+  if (!src) return (int)PRESSE_OK;
+  try {
+    dst->hits.reserve(dst->hits.size() + src->hits.size());
+  } catch (...) {
+    return (int)PRESSE_ENOMEM;
+  }
+  for (auto &x : src->hits) dst->hits.push_back(std::move(x));  // no throw: room reserved
+  dst->total += src->total;
+  if (dst->facets.empty()) dst->facets.swap(src->facets);
+  return (int)PRESSE_OK;
+}
 size_t presse_hits_nfacets(const presse_hits *h) { return h ? h->facets.size() : 0; }
 const char *presse_hits_facet(const presse_hits *h, size_t i, const char **type, unsigned long long *count) {
   if (type) *type = h->facets[i].type.c_str();

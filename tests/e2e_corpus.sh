@@ -70,6 +70,16 @@ echo "$out" | grep -q 'Kein Treffer enthält alle Wörter' && ok || bad "relaxed
 "$QUERY" --db "$DB" --json Kühner Zeppelinhangar | grep -q '"all_words": false' && ok || bad "JSON lacks all_words false"
 first_id "Kühner Zeppelinhangar" | grep -q "$SEED" && ok || bad "relaxed query: seed not first"
 
+# releases with every word first, then the ones with some of them, marked as such
+out=$("$QUERY" --db "$DB" --limit 4 Fachtag Hagen)
+echo "$out" | grep -q 'Weitere [0-9]* Treffer mit einem Teil der Wörter' && ok || bad "second tier not announced: $out"
+first_id "Fachtag Hagen" | grep -q "$SEED" && ok || bad "Fachtag Hagen: seed not first"
+if command -v python3 >/dev/null 2>&1; then
+  "$QUERY" --db "$DB" --json --limit 4 Fachtag Hagen >"$TMP/tiers.json"
+  python3 -c 'import json,sys; h=json.load(open(sys.argv[1]))["hits"]; f=[x["all_words"] for x in h];
+assert f[0] and not f[-1] and f == sorted(f, reverse=True), f' "$TMP/tiers.json" && ok || bad "JSON tiers wrong"
+fi
+
 # re-adding the same files replaces them
 "$INDEX" --db "$DB" -q add "$SRC/corpus" || bad "second add exited $?"
 n2=$("$INDEX" --db "$DB" stats | awk '/^documents:/ {print $2}')

@@ -59,6 +59,43 @@ int main(void) {
   CHECK(count(db, an, "datum:2024-06") == 1);
   CHECK(count(db, an, "titel:Herne") == 1);
 
+  /* presse_search: the releases with every word first, then those with some, across pages */
+  const char *c = "Fachtag in Hagen\n\nNeues aus der Stadt.";
+  CHECK(presse_indexer_add_buffer(ix, "doc-c", "c.txt", c, strlen(c), PRESSE_FMT_TEXT) == PRESSE_OK);
+  CHECK(presse_indexer_commit(ix) == PRESSE_OK);
+  {
+    presse_result r;
+    presse_search_opts o = {.limit = 10};
+    CHECK(presse_search(db, an, "Fachtag Hagen", &o, &r) == PRESSE_OK);
+    CHECK(r.total_all == 1 && r.nall == 1 && r.total_some == 2 && presse_hits_count(r.hits) == 3);
+    CHECK(r.hits && strstr(presse_hits_data(r.hits, 0, NULL), "doc-c") != NULL);
+    presse_result_free(&r);
+    o.offset = 1; /* the second page starts in the second tier */
+    o.limit = 1;
+    CHECK(presse_search(db, an, "Fachtag Hagen", &o, &r) == PRESSE_OK);
+    CHECK(r.total_all == 1 && r.nall == 0 && presse_hits_count(r.hits) == 1);
+    CHECK(r.hits && strstr(presse_hits_data(r.hits, 0, NULL), "doc-c") == NULL);
+    presse_result_free(&r);
+    o.offset = 2;
+    o.limit = 5;
+    CHECK(presse_search(db, an, "Fachtag Hagen", &o, &r) == PRESSE_OK);
+    CHECK(r.nall == 0 && presse_hits_count(r.hits) == 1);
+    presse_result_free(&r);
+    o.offset = 0; /* no release has both words: the one with more of the query's words first */
+    CHECK(presse_search(db, an, "Fachtag Herne Baustelle", &o, &r) == PRESSE_OK);
+    CHECK(r.total_all == 0 && r.nall == 0 && presse_hits_count(r.hits) == 3);
+    CHECK(r.hits && strstr(presse_hits_data(r.hits, 0, NULL), "doc-a") != NULL);
+    presse_result_free(&r);
+    CHECK(presse_search(db, an, "Fachtag", &o, &r) == PRESSE_OK); /* one word: one tier */
+    CHECK(r.total_all == 2 && r.nall == 2 && r.total_some == 0);
+    presse_result_free(&r);
+    CHECK(presse_search(db, an, "Fachtag (", &o, &r) == PRESSE_EQUERY);
+    CHECK(r.query && strstr(presse_query_errmsg(r.query), "parenthesis") != NULL && r.hits == NULL);
+    presse_result_free(&r);
+  }
+  CHECK(presse_db_remove(db, "doc-c") == PRESSE_OK);
+  CHECK(presse_db_commit(db) == PRESSE_OK);
+
   /* duplicates: the same release as HTML and as text, reformatted, is one hit with one copy */
   const char *html =
       "<html><body><nav><a href=/>Start</a></nav><h1>Fachtag in Herne</h1><p>30. Januar 2025 &ndash; "

@@ -516,14 +516,14 @@ static void write_queries(const qset *s, const char *path) {
 
 /* ---- presse ---- */
 
-/* The query strings presse runs. AND is the query as typed (presse ANDs words); OR is the
- * words ORed, the peers' semantics; the others are experiments (--forms): OR plus the whole
- * query as an AND group (documents with every word weigh double); the AND hits followed by the
- * OR hits when AND finds fewer than 10 (what a search front end could do); OR plus each pair
- * of neighbouring words as a phrase (a crude proximity boost); OR without presse's stopwords.
- * All are plain presse query language, nothing the parser does on its own. */
-enum { FORM_AND, FORM_OR, FORM_OR_AND, FORM_FALLBACK, FORM_OR_PAIRS, FORM_OR_NOSTOP, NFORMS };
-static const char *const form_name[NFORMS] = {"presse AND", "presse OR", "presse OR+AND", "presse AND, then OR",
+/* The query strings presse runs. "presse" is presse as shipped: presse_search (query/search.c)
+ * with the query as typed, the releases with every word first, then those with some. AND is the
+ * query as typed with every word required, OR the words ORed, the peers' semantics; the others
+ * are experiments (--forms): OR plus the whole query as an AND group (documents with every word
+ * weigh double); OR plus each pair of neighbouring words as a phrase (a crude proximity boost);
+ * OR without presse's stopwords. All are plain presse query language. */
+enum { FORM_SHIPPED, FORM_AND, FORM_OR, FORM_OR_AND, FORM_OR_PAIRS, FORM_OR_NOSTOP, NFORMS };
+static const char *const form_name[NFORMS] = {"presse", "presse AND", "presse OR", "presse OR+AND",
                                               "presse OR+pairs", "presse OR-stopwords"};
 
 typedef struct presse_sys {
@@ -608,7 +608,7 @@ static void presse_forms(presse_sys *p, const char *text, size_t qi) {
   }
   for (size_t i = 0; i < words.n; i++) strlist_push(&items, xstrdup(words.v[i]));
   p->text[FORM_OR_AND][qi] = join_or(p->a, &items, NULL);
-  p->text[FORM_FALLBACK][qi] = xstrdup(""); /* runs the AND and OR strings */
+  p->text[FORM_SHIPPED][qi] = xstrdup(text);
   strlist_free(&items);
   items = (strlist){0};
   for (size_t i = 0; i < words.n; i++) strlist_push(&items, xstrdup(words.v[i]));
@@ -708,25 +708,29 @@ static int hit_doc(const qset *s, const char *data, size_t len) {
   return d;
 }
 
-/* Runs one query string; appends its hits to top[*n..TOPK), skipping documents already there. */
-static void presse_one(presse_sys *p, const qset *s, const char *text, const presse_search_opts *opts, int *top,
-                       int *n, result *r) {
-  presse_query *q = NULL;
-  presse_hits *h = NULL;
-  int rc = presse_query_parse(&q, p->a, text);
-  const presse_qnode *tree = rc == PRESSE_OK ? presse_query_tree(q) : NULL;
+/* Runs one query string, with presse_search (shipped) or as one query tree; appends its hits to
+ * top[*n..TOPK), skipping documents already there. */
+static void presse_one(presse_sys *p, const qset *s, const char *text, int shipped, const presse_search_opts *opts,
+                       int *top, int *n, result *r) {
+  presse_result res = {0};
+  int rc;
+  if (shipped) {
+    rc = presse_search(p->db, p->a, text, opts, &res);
+  } else {
+    rc = presse_query_parse(&res.query, p->a, text);
+    const presse_qnode *tree = rc == PRESSE_OK ? presse_query_tree(res.query) : NULL;
+    if (tree) rc = presse_db_search(p->db, tree, opts, &res.hits);
+  }
   if (rc != PRESSE_OK) r->errors++;
-  if (tree && presse_db_search(p->db, tree, opts, &h) != PRESSE_OK) r->errors++;
-  size_t nh = h ? presse_hits_count(h) : 0;
+  size_t nh = res.hits ? presse_hits_count(res.hits) : 0;
   for (size_t k = 0; k < nh && *n < TOPK; k++) {
     size_t len;
-    const char *data = presse_hits_data(h, k, &len);
+    const char *data = presse_hits_data(res.hits, k, &len);
     int d = hit_doc(s, data, len), dup = 0;
     for (int j = 0; j < *n; j++) dup |= top[j] == d;
     if (!dup) top[(*n)++] = d;
   }
-  presse_hits_free(h);
-  presse_query_free(q);
+  presse_result_free(&res);
 }
 
 static int presse_collapse; /* --collapse: keep presse's default of one hit per duplicate group */
@@ -741,9 +745,7 @@ static void presse_run(presse_sys *p, const qset *s, int form, double k1, double
   double t0 = now();
   for (size_t i = 0; i < s->nq; i++) {
     int n = 0;
-    /* FORM_FALLBACK: the AND hits first, then, if they are fewer than 10, the OR hits */
-    presse_one(p, s, p->text[form == FORM_FALLBACK ? FORM_AND : form][i], &opts, r->top + i * TOPK, &n, r);
-    if (form == FORM_FALLBACK && n < TOPK) presse_one(p, s, p->text[FORM_OR][i], &opts, r->top + i * TOPK, &n, r);
+    presse_one(p, s, p->text[form][i], form == FORM_SHIPPED, &opts, r->top + i * TOPK, &n, r);
   }
   r->query_s = now() - t0;
   r->index_s = p->index_s;
@@ -1273,7 +1275,7 @@ static void run_set(qset *s, const config *cf, int idx, sweep_row *sweep) {
   fprintf(stderr, "%s: %s: presse\n", prog, s->name);
   int nested0 = presse_or_nested;
   int pok = presse_setup(&p, s, dir, why, sizeof why) == 0;
-  static const char *const abbr[NFORMS] = {"presse AND", "presse OR", "pr OR+AND", "pr AND>OR", "pr OR+pair",
+  static const char *const abbr[NFORMS] = {"presse", "presse AND", "presse OR", "pr OR+AND", "pr OR+pair",
                                            "pr OR-stop"};
   for (int f = 0; f < (cf->forms ? NFORMS : FORM_OR + 1); f++) {
     result *r = rs[nr++] = result_new(s, form_name[f], abbr[f], 0);

@@ -67,6 +67,9 @@ typedef struct presse_hits presse_hits;
 int presse_db_search(presse_db *db, const presse_qnode *q, const presse_search_opts *opts,
                      presse_hits **out);
 void presse_hits_free(presse_hits *h);
+/* Moves src's hits behind dst's and adds its total; dst keeps its facets unless it has none.
+ * Frees src, also on failure (PRESSE_ENOMEM, dst unchanged). */
+int presse_hits_append(presse_hits *dst, presse_hits *src);
 size_t presse_hits_count(const presse_hits *h);
 /* Matches estimated over the whole database (exact when small). */
 unsigned long long presse_hits_total(const presse_hits *h);

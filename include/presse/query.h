@@ -1,5 +1,5 @@
 /* The query language, parsed in C into a tree that store/ turns into a Xapian::Query.
- *   words (all must match)   "phrases"   OR / ODER   NOT / NICHT / -word   prefix*   ( ... )
+ *   words (a tree requires them all)   "phrases"   OR / ODER   NOT / NICHT / -word   prefix*   ( ... )
  *   titel:/title:WORD   datum:/date:2025-01..2025-03, datum:30.01.2025
  * Words go through the same analysis pipeline as documents. */
 #ifndef PRESSE_QUERY_H
@@ -63,6 +63,23 @@ const char *presse_query_highlight(const presse_query *q, size_t i, int *kind);
 /* Positive bare words of the query, in order, for spelling suggestions. Owned by q. */
 size_t presse_query_nwords(const presse_query *q);
 const char *presse_query_word(const presse_query *q, size_t i, size_t *start, size_t *end);
+
+/* A search the way presse-query runs it (query/search.c). The releases that contain every word
+ * come first, ranked; when they do not fill the page, the releases that contain only some of the
+ * words follow, ranked (a query of one word, or of filters only, has one tier). Facets, when
+ * asked for, describe the releases with every word, or those with some when none has all.
+ * On PRESSE_EQUERY, out->query says what is wrong; on PRESSE_EDB, presse_db_errmsg(db).
+ * Free with presse_result_free whatever the status. */
+typedef struct presse_result {
+  presse_query *query;           /* the query as parsed (highlighting, suggestions); owned */
+  presse_hits *hits;             /* the page; owned; NULL when the query has no terms */
+  size_t nall;                   /* hits [0, nall) contain every word, the rest only some */
+  unsigned long long total_all;  /* matching releases with every word */
+  unsigned long long total_some; /* further releases with only some of the words */
+} presse_result;
+int presse_search(presse_db *db, presse_analyzer *a, const char *text, const presse_search_opts *opts,
+                  presse_result *out);
+void presse_result_free(presse_result *r);
 
 /* A highlighted snippet: the window of text (at most max_bytes) with the most distinct query
  * terms, whitespace collapsed, with the byte spans of the matched words inside it. */
