@@ -18,6 +18,9 @@
 /* A match on a part of a compound ("Organisationen" in "Migrantenorganisationen") counts this
  * much of a match on the word itself. */
 #define PART_WEIGHT 0.5
+/* A word's stem in the lead of a release (document/document.c, ZL terms) adds this much of a
+ * match on the word: +0.010 MRR@10 on the held-out Berlin known-item queries. */
+#define LEAD_WEIGHT 0.5
 
 typedef struct hl_term {
   char *text;
@@ -207,6 +210,15 @@ static presse_qnode *part_node(const char *stem) {
   return sc;
 }
 
+/* The stem in the release's lead (the first words of its text), a bonus on top of the match. */
+static presse_qnode *lead_node(const char *stem) {
+  presse_qnode *sc = presse_qnode_new(PRESSE_Q_SCALE);
+  if (!sc) return NULL;
+  sc->scale = LEAD_WEIGHT;
+  presse_qnode_add(sc, presse_qnode_term(PRESSE_Q_TERM, "ZL", stem, strlen(stem)));
+  return sc;
+}
+
 /* One word: its stem, or its stem as part of a compound, decides the match; the exact folded
  * form adds weight (AND_MAYBE: its posting list is only read where the stem matched). */
 static presse_qnode *word_node(presse_query *q, const aterm *t, const field *f) {
@@ -226,6 +238,7 @@ static presse_qnode *word_node(presse_query *q, const aterm *t, const field *f) 
   if (f == &BODY) presse_qnode_add(or, part_node(t->stem));
   presse_qnode_add(maybe, presse_qnode_simplify(or));
   presse_qnode_add(maybe, w);
+  if (f == &BODY) presse_qnode_add(maybe, lead_node(t->stem));
   add_highlight(q, t->stem, strlen(t->stem), 1);
   return maybe;
 }

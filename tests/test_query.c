@@ -12,8 +12,11 @@ static presse_analyzer *an;
 static void print(const presse_qnode *n, presse_buf *b) {
   static const char *ops[] = {"",    "BOOL",   "AND", "OR",     "AND_NOT", "PHRASE",
                               "WILD", "DATE", "ALL", "FILTER", "SCALE",   "MAYBE"};
-  /* a body word, MAYBE(OR(Zstem SCALE(ZPstem)) word), prints as word/stem */
-  if (n->op == PRESSE_Q_AND_MAYBE && n->nkids == 2 && n->kids[1]->op == PRESSE_Q_TERM &&
+  /* a body word, MAYBE(OR(Zstem SCALE(ZPstem)) word SCALE(ZLstem)), prints as word/stem */
+  if (n->op == PRESSE_Q_AND_MAYBE && n->nkids == 3 && n->kids[1]->op == PRESSE_Q_TERM &&
+      n->kids[2]->op == PRESSE_Q_SCALE && n->kids[2]->scale > 0 && n->kids[2]->scale < 1 &&
+      !strncmp(n->kids[2]->kids[0]->term, "ZL", 2) &&
+      !strcmp(n->kids[2]->kids[0]->term + 2, n->kids[0]->kids[0]->term + 1) &&
       n->kids[0]->op == PRESSE_Q_OR && n->kids[0]->nkids == 2 && n->kids[0]->kids[0]->op == PRESSE_Q_TERM &&
       n->kids[0]->kids[1]->op == PRESSE_Q_SCALE && n->kids[0]->kids[1]->scale > 0 &&
       n->kids[0]->kids[1]->scale < 1 && !strcmp(n->kids[0]->kids[1]->kids[0]->term + 2, n->kids[0]->kids[0]->term + 1) &&

@@ -9,6 +9,7 @@
 #include "testdb.h"
 #include "presse/presse.h"
 #include "query/qtree.h"
+#include "util/buf.h"
 
 static char dbpath[512];
 
@@ -95,6 +96,27 @@ int main(void) {
   }
   CHECK(presse_db_remove(db, "doc-c") == PRESSE_OK);
   CHECK(presse_db_commit(db) == PRESSE_OK);
+
+  /* a word in the lead (the first words of the text) ranks above the same word further down */
+  {
+    presse_buf late = PRESSE_BUF_INIT, early = PRESSE_BUF_INIT;
+    presse_buf_puts(&early, "Meldung\n\nWasserrohrbruch");
+    presse_buf_puts(&late, "Meldung\n\n");
+    for (int i = 0; i < 40; i++) {
+      presse_buf_printf(&early, " Füllwort%d", i);
+      presse_buf_printf(&late, "Füllwort%d ", i);
+    }
+    presse_buf_puts(&late, "Wasserrohrbruch");
+    CHECK(presse_indexer_add_buffer(ix, "doc-late", "l.txt", late.data, late.len, PRESSE_FMT_TEXT) == PRESSE_OK);
+    CHECK(presse_indexer_add_buffer(ix, "doc-early", "e.txt", early.data, early.len, PRESSE_FMT_TEXT) == PRESSE_OK);
+    CHECK(presse_indexer_commit(ix) == PRESSE_OK);
+    CHECK(strstr(testdb_first_hit(db, "Wasserrohrbruch"), "doc-early") != NULL);
+    CHECK(count(db, an, "Wasserrohrbruch") == 2);
+    CHECK(presse_db_remove(db, "doc-late") == PRESSE_OK && presse_db_remove(db, "doc-early") == PRESSE_OK);
+    CHECK(presse_db_commit(db) == PRESSE_OK);
+    presse_buf_free(&late);
+    presse_buf_free(&early);
+  }
 
   /* duplicates: the same release as HTML and as text, reformatted, is one hit with one copy */
   const char *html =
