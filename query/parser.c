@@ -201,21 +201,13 @@ typedef struct field {
 static const field BODY = {"", "Z"};
 static const field TITLE = {"S", "ZS"};
 
-/* The stem as a part of indexed compounds, weighted below the word itself. */
-static presse_qnode *part_node(const char *stem) {
+/* prefix + stem with its weight scaled: a compound part (ZP) below the word itself, the stem
+ * in the release's lead (ZL) as a bonus on top of the match. */
+static presse_qnode *scaled_stem(const char *prefix, const char *stem, double scale) {
   presse_qnode *sc = presse_qnode_new(PRESSE_Q_SCALE);
   if (!sc) return NULL;
-  sc->scale = PART_WEIGHT;
-  presse_qnode_add(sc, presse_qnode_term(PRESSE_Q_TERM, "ZP", stem, strlen(stem)));
-  return sc;
-}
-
-/* The stem in the release's lead (the first words of its text), a bonus on top of the match. */
-static presse_qnode *lead_node(const char *stem) {
-  presse_qnode *sc = presse_qnode_new(PRESSE_Q_SCALE);
-  if (!sc) return NULL;
-  sc->scale = LEAD_WEIGHT;
-  presse_qnode_add(sc, presse_qnode_term(PRESSE_Q_TERM, "ZL", stem, strlen(stem)));
+  sc->scale = scale;
+  presse_qnode_add(sc, presse_qnode_term(PRESSE_Q_TERM, prefix, stem, strlen(stem)));
   return sc;
 }
 
@@ -235,10 +227,10 @@ static presse_qnode *word_node(presse_query *q, const aterm *t, const field *f) 
     return NULL;
   }
   presse_qnode_add(or, presse_qnode_term(PRESSE_Q_TERM, f->stem, t->stem, strlen(t->stem)));
-  if (f == &BODY) presse_qnode_add(or, part_node(t->stem));
+  if (f == &BODY) presse_qnode_add(or, scaled_stem("ZP", t->stem, PART_WEIGHT));
   presse_qnode_add(maybe, presse_qnode_simplify(or));
   presse_qnode_add(maybe, w);
-  if (f == &BODY) presse_qnode_add(maybe, lead_node(t->stem));
+  if (f == &BODY) presse_qnode_add(maybe, scaled_stem("ZL", t->stem, LEAD_WEIGHT));
   add_highlight(q, t->stem, strlen(t->stem), 1);
   return maybe;
 }
