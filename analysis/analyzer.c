@@ -25,12 +25,12 @@ int presse_analyzer_new(presse_analyzer **out) {
   *out = NULL;
   presse_analyzer *a = calloc(1, sizeof *a);
   if (!a) return PRESSE_ENOMEM;
-  int rc = presse_stemmer_new(&a->stemmer);
-  if (rc == PRESSE_OK) rc = presse_stopwords_new(&a->stop, &a->folder);
+  int rc = presse_stopwords_new(&a->stop, &a->folder);
   if (rc == PRESSE_OK) {
     int crc = presse_compound_new(&a->compound, NULL);
-    if (crc == PRESSE_ENOMEM) rc = crc; /* no lexicon: analyse without splitting */
+    if (crc == PRESSE_ENOMEM) rc = crc; /* no lexicon: analyse without splitting or verb forms */
   }
+  if (rc == PRESSE_OK) rc = presse_stemmer_new(&a->stemmer, a->compound);
   if (rc != PRESSE_OK) {
     presse_analyzer_free(a);
     return rc;

@@ -58,8 +58,10 @@ unsigned presse_compound_lookup(const presse_compound *c, const char *folded, si
 #define PRESSE_LEX_PREFIX 0x40u /* a particle ("ein", "mit", "vor"): makes one part with the part
                                    after it ("mitglieder"); with STOP, never a part alone */
 
+#define PRESSE_LEX_VERB 0x80u /* the infinitive of a verb (analysis/verbs.c) */
+
 #define PRESSE_LEX_MAGIC "PRSLEX\0\1"
-#define PRESSE_LEX_VERSION 3u
+#define PRESSE_LEX_VERSION 4u
 
 /* File layout (native byte order; the file is built on the machine that uses it):
  *   presse_lex_header

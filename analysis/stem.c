@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/verbs.h"
 #include "presse/presse.h"
 
 /* A direct-mapped cache of recent stems: press releases repeat their words (about 13,000
@@ -23,12 +24,26 @@ typedef struct cache_slot {
 struct presse_stemmer {
   struct sb_stemmer *sb;
   cache_slot *cache;
+  const presse_compound *lex;
+  char verb[PRESSE_COMPOUND_MAX_WORD + 8]; /* the last reduced stem */
 };
 
-int presse_stemmer_new(presse_stemmer **out) {
+/* Snowball alone, for analysis/verbs.c (which stems infinitives). */
+static size_t raw_stem(void *ctx, const char *word, size_t len, char *out, size_t outsz) {
+  presse_stemmer *s = ctx;
+  const sb_symbol *r = sb_stemmer_stem(s->sb, (const sb_symbol *)word, (int)len);
+  size_t n = r ? (size_t)sb_stemmer_length(s->sb) : 0;
+  if (!r || n + 1 > outsz) return 0;
+  memcpy(out, r, n);
+  out[n] = '\0';
+  return n;
+}
+
+int presse_stemmer_new(presse_stemmer **out, const presse_compound *lex) {
   *out = NULL;
   presse_stemmer *s = calloc(1, sizeof *s);
   if (!s) return PRESSE_ENOMEM;
+  s->lex = lex;
   s->sb = sb_stemmer_new("german", "UTF_8");
   s->cache = calloc(CACHE_SLOTS, sizeof *s->cache);
   if (!s->sb || !s->cache) {
@@ -63,6 +78,14 @@ const char *presse_stemmer_stem(presse_stemmer *s, const char *word, size_t len,
     return word;
   }
   *out_len = (size_t)sb_stemmer_length(s->sb);
+  if (s->lex && *out_len < sizeof s->verb) {
+    char first[sizeof s->verb]; /* raw_stem reuses Snowball's buffer */
+    memcpy(first, r, *out_len);
+    size_t n = presse_verb_reduce(s->lex, raw_stem, s, word, len, first, *out_len, s->verb, sizeof s->verb);
+    if (!n) memcpy(s->verb, first, n = *out_len);
+    r = (const sb_symbol *)s->verb;
+    *out_len = n;
+  }
   if (slot && *out_len <= CACHE_WORD) {
     slot->wlen = (unsigned char)len;
     slot->slen = (unsigned char)*out_len;

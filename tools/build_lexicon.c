@@ -252,7 +252,11 @@ static int apply_pfx(const affix_rule *r, const char *w, size_t len, char *out, 
 static void expand_entry(const char *w, const char *flags) {
   size_t len = strlen(w);
   int upper = is_upper_initial(w);
-  add_form(w, len, form_flags(flags, NULL, upper, 0));
+  /* hunspell de_DE: D makes the present participle, I the conjugation of a verb */
+  unsigned verb = !upper && len >= 4 && w[len - 1] == 'n' && (has_flag(flags, 'D') || has_flag(flags, 'I'))
+                      ? PRESSE_LEX_VERB
+                      : 0;
+  add_form(w, len, form_flags(flags, NULL, upper, 0) | verb);
   if (!flags) return;
   char buf[256], buf2[256];
   for (const char *fp = flags; *fp; fp++) {
@@ -281,7 +285,7 @@ static void expand_entry(const char *w, const char *flags) {
     if (!pc->used) continue;
     for (int j = 0; j < pc->nrules; j++)
       if (apply_pfx(&pc->rules[j], w, len, buf2, sizeof buf2))
-        add_form(buf2, strlen(buf2), form_flags(flags, NULL, 0, 1));
+        add_form(buf2, strlen(buf2), form_flags(flags, NULL, 0, 1) | verb);
   }
 }
 
@@ -502,7 +506,7 @@ int main(int argc, char **argv) {
     /* Prefixes may be two letters ("ab", "um", "zu"). */
     /* Forms shorter than the shortest splittable word matter only as parts. */
     int part = fm->flags & (PRESSE_LEX_NOUN | PRESSE_LEX_TAIL | PRESSE_LEX_BEGIN | PRESSE_LEX_STOP | PRESSE_LEX_BOUND);
-    if ((fm->flags & PRESSE_LEX_PREFIX) ||
+    if ((fm->flags & (PRESSE_LEX_PREFIX | PRESSE_LEX_VERB)) ||
         (fm->len >= PRESSE_COMPOUND_MIN_PART && (part || fm->len >= 2 * PRESSE_COMPOUND_MIN_PART) && fm->flags))
       forms[kept++] = *fm;
     else
@@ -514,11 +518,11 @@ int main(int argc, char **argv) {
     FILE *d = fopen(dump, "w");
     if (!d) die("cannot write", dump);
     for (size_t i = 0; i < nforms; i++)
-      fprintf(d, "%.*s\t%s%s%s%s%s%s%s\n", forms[i].len, forms[i].s,
+      fprintf(d, "%.*s\t%s%s%s%s%s%s%s%s\n", forms[i].len, forms[i].s,
               forms[i].flags & PRESSE_LEX_KNOWN ? "K" : "", forms[i].flags & PRESSE_LEX_NOUN ? "N" : "",
               forms[i].flags & PRESSE_LEX_TAIL ? "T" : "", forms[i].flags & PRESSE_LEX_BEGIN ? "B" : "",
               forms[i].flags & PRESSE_LEX_STOP ? "S" : "", forms[i].flags & PRESSE_LEX_BOUND ? "b" : "",
-              forms[i].flags & PRESSE_LEX_PREFIX ? "P" : "");
+              forms[i].flags & PRESSE_LEX_PREFIX ? "P" : "", forms[i].flags & PRESSE_LEX_VERB ? "V" : "");
     fclose(d);
   }
 
