@@ -1,5 +1,6 @@
 /* The analysis pipeline: tokenizer -> fold -> stopwords -> stem -> terms with positions.
  * The same code runs for documents and for queries; only the caller differs. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,18 @@
 #include "analysis/tokenize.h"
 #include "presse/presse.h"
 
+/* A direct-mapped cache of compound splits, as in stem.c: a release repeats its words, and a
+ * split costs dozens of lexicon lookups. Words longer than a slot are split every time. */
+#define SPLIT_SLOTS 8192
+#define SPLIT_WORD 31
+typedef struct split_slot {
+  unsigned char wlen, n; /* wlen 0: empty; n: parts (0 or 1: not split) */
+  char word[SPLIT_WORD];
+  unsigned char start[PRESSE_COMPOUND_MAX_PARTS], len[PRESSE_COMPOUND_MAX_PARTS];
+} split_slot;
+
 struct presse_analyzer {
+  split_slot *splits;
   presse_folder folder;
   presse_stemmer *stemmer;
   presse_stopwords *stop;
@@ -31,6 +43,7 @@ int presse_analyzer_new(presse_analyzer **out) {
     if (crc == PRESSE_ENOMEM) rc = crc; /* no lexicon: analyse without splitting or verb forms */
   }
   if (rc == PRESSE_OK) rc = presse_stemmer_new(&a->stemmer, a->compound);
+  if (rc == PRESSE_OK && a->compound && !(a->splits = calloc(SPLIT_SLOTS, sizeof *a->splits))) rc = PRESSE_ENOMEM;
   if (rc != PRESSE_OK) {
     presse_analyzer_free(a);
     return rc;
@@ -44,6 +57,7 @@ void presse_analyzer_free(presse_analyzer *a) {
   presse_stemmer_free(a->stemmer);
   presse_stopwords_free(a->stop);
   presse_compound_free(a->compound);
+  free(a->splits);
   presse_folder_free(&a->folder);
   presse_buf_free(&a->fold);
   presse_buf_free(&a->stems);
@@ -107,10 +121,34 @@ static pending *push(batch *b, size_t off, size_t len, unsigned pos, size_t star
 
 /* The parts of a compound word term, pushed as SPLIT terms at its position. Parts point into
  * the folded word (the splitter returns spans of it). */
+static int split_cached(presse_analyzer *a, const char *w, size_t len, presse_compound_part *parts) {
+  split_slot *slot = NULL;
+  if (a->splits && len > 0 && len <= SPLIT_WORD) {
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)w[i]) * 16777619u;
+    slot = &a->splits[h & (SPLIT_SLOTS - 1)];
+    if (slot->wlen == len && memcmp(slot->word, w, len) == 0) {
+      for (int k = 0; k < slot->n; k++) parts[k] = (presse_compound_part){slot->start[k], slot->len[k]};
+      return slot->n;
+    }
+  }
+  int n = presse_compound_split(a->compound, w, len, parts, PRESSE_COMPOUND_MAX_PARTS);
+  if (slot) {
+    slot->wlen = (unsigned char)len;
+    slot->n = (unsigned char)(n > 0 ? n : 0);
+    memcpy(slot->word, w, len);
+    for (int k = 0; k < n; k++) {
+      slot->start[k] = (unsigned char)parts[k].start;
+      slot->len[k] = (unsigned char)parts[k].len;
+    }
+  }
+  return n;
+}
+
 static void split_term(presse_analyzer *a, batch *b, unsigned i) {
   pending p = b->p[i];
   presse_compound_part parts[PRESSE_COMPOUND_MAX_PARTS];
-  int n = presse_compound_split(a->compound, a->fold.data + p.off, p.len, parts, PRESSE_COMPOUND_MAX_PARTS);
+  int n = split_cached(a, a->fold.data + p.off, p.len, parts);
   for (int k = 0; n > 1 && k < n; k++)
     push(b, p.off + parts[k].start, parts[k].len, p.pos, p.start, p.end, PRESSE_TOK_WORD,
          PRESSE_TERM_SPLIT | (p.flags & PRESSE_TERM_PART));
