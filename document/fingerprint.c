@@ -99,13 +99,16 @@ void presse_fp_term(presse_fp *fp, const char *src, const presse_term *t) {
   }
   if (t->end > fp->last_end) fp->last_end = t->end;
   if (fp->skip || (t->flags & (PRESSE_TERM_ALT | PRESSE_TERM_SPLIT))) return;
-  for (size_t i = 0; i < t->len; i++) {
+  if (presse_buf_reserve(&fp->run, t->len) != PRESSE_OK || presse_buf_reserve(&fp->all, t->len) != PRESSE_OK) return;
+  for (size_t i = 0; i < t->len; i++) { /* room reserved: no call per byte */
     unsigned char c = (unsigned char)t->text[i];
     if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
-      presse_buf_putc(&fp->run, (char)c);
-      presse_buf_putc(&fp->all, (char)c);
+      fp->run.data[fp->run.len++] = (char)c;
+      fp->all.data[fp->all.len++] = (char)c;
     }
   }
+  fp->run.data[fp->run.len] = '\0';
+  fp->all.data[fp->all.len] = '\0';
 }
 
 static uint64_t fnv(uint64_t h, const char *s, size_t n) {

@@ -32,7 +32,12 @@ int presse_buf_append(presse_buf *b, const char *s, size_t n) {
 
 int presse_buf_puts(presse_buf *b, const char *s) { return presse_buf_append(b, s, strlen(s)); }
 
-int presse_buf_putc(presse_buf *b, char c) { return presse_buf_append(b, &c, 1); }
+int presse_buf_putc(presse_buf *b, char c) {
+  if (b->len + 2 > b->cap && presse_buf_reserve(b, 1) != PRESSE_OK) return PRESSE_ENOMEM;
+  b->data[b->len++] = c;
+  b->data[b->len] = '\0';
+  return PRESSE_OK;
+}
 
 int presse_buf_printf(presse_buf *b, const char *fmt, ...) {
   va_list ap;
