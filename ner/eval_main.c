@@ -1,8 +1,10 @@
 /* presse-ner-eval: exact-span precision, recall and F1 per type and overall (CoNLL style) of a
  * model on GermEval / CoNLL files.
  *
- *   presse-ner-eval [--model MODEL] [--folds K --fold I] [--quiet] FILE...
+ *   presse-ner-eval [--model MODEL] [--bias B|PER,LOC,ORG] [--folds K --fold I] [--quiet] FILE...
  *
+ * --bias replaces the model's decode-time type offsets (weight units), for tuning them by
+ * cross-validation without retraining.
  * With --folds only fold I of each file is scored (the part presse-ner-train --cv held out).
  * The last line, "counts tpPER fpPER fnPER tpLOC ... fnORG", is for scripts that sum folds. */
 #include <stdio.h>
@@ -32,7 +34,8 @@ static void report(const char *title, const ner_eval_counts *c) {
 
 int main(int argc, char **argv) {
   const char *modelp = NULL;
-  int folds = 0, fold = -1, quiet = 0, dump = 0;
+  int folds = 0, fold = -1, quiet = 0, dump = 0, setbias = 0;
+  double bias[3];
   ner_eval_counts all;
   memset(&all, 0, sizeof all);
   presse_ner_model *m = NULL;
@@ -42,10 +45,11 @@ int main(int argc, char **argv) {
     if (strcmp(argv[i], "--model") == 0 && i + 1 < argc) modelp = argv[++i];
     else if (strcmp(argv[i], "--folds") == 0 && i + 1 < argc) folds = atoi(argv[++i]);
     else if (strcmp(argv[i], "--fold") == 0 && i + 1 < argc) fold = atoi(argv[++i]);
+    else if (strcmp(argv[i], "--bias") == 0 && i + 1 < argc && ner_bias_parse(argv[i + 1], bias) == 0) setbias = 1, i++;
     else if (strcmp(argv[i], "--quiet") == 0) quiet = 1;
     else if (strcmp(argv[i], "--dump") == 0) dump = 1; /* token, gold, predicted per line */
     else if (argv[i][0] == '-') {
-      fprintf(stderr, "usage: presse-ner-eval [--model MODEL] [--folds K --fold I] [--quiet] [--dump] FILE...\n");
+      fprintf(stderr, "usage: presse-ner-eval [--model MODEL] [--bias B|PER,LOC,ORG] [--folds K --fold I] [--quiet] [--dump] FILE...\n");
       return 2;
     }
   }
@@ -53,6 +57,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "presse-ner-eval: %s\n", err);
     return 1;
   }
+  if (setbias) ner_model_set_bias(m, bias);
   ner_tagbuf b = {0};
   for (int i = 1; i < argc && !rc; i++) {
     if (argv[i][0] == '-') {

@@ -67,14 +67,31 @@ static int newline_before(const doc *d, size_t i) {
 
 /* An organisation-type noun: a head from the gazetteer ("Verein", "Städtekooperation") or a
  * capitalised compound ending in one ("Integrationszentrum", "Sportverband"). */
+static int org_compound(const doc *d, size_t i);
+static int ends_with(const char *s, size_t n, const char *suf);
 static int org_noun(const doc *d, size_t i) {
   if (!is_upper_start(d, i)) return 0;
-  if (gaz(d, i) & NER_GAZ_ORGHEAD) return 1;
+  return (gaz(d, i) & NER_GAZ_ORGHEAD) || org_compound(d, i);
+}
+
+/* A capitalised compound whose last part is an organisation head: "Migrantenorganisation". */
+static int org_compound(const doc *d, size_t i) {
+  if (!is_upper_start(d, i)) return 0;
   const char *s = tp(d, i);
   size_t n = tl(d, i);
   for (size_t a = 3; a + 3 <= n; a++)
     if ((((unsigned char)s[a]) & 0xC0) != 0x80 && (ner_gaz_get(d->m->gaz, s + a, n - a) & NER_GAZ_ORGSUF)) return 1;
   return 0;
+}
+
+/* A word of lower-case letters only ("ruft", "und"). */
+static int all_lower_word(const doc *d, size_t i) {
+  const char *s = tp(d, i);
+  size_t n = tl(d, i);
+  if (!(d->t.tok[i].flags & NER_TOK_WORD)) return 0;
+  for (size_t k = 0; k < n; k++)
+    if (!(s[k] >= 'a' && s[k] <= 'z') && !(((unsigned char)s[k]) >= 0x80)) return 0;
+  return n > 0 && !(((unsigned char)s[0]) >= 0x80 && is_upper_start(d, i));
 }
 
 /* A capitalised word with an adjective ending as German inflects it after an article:
@@ -330,12 +347,55 @@ static void clean_spans(doc *d) {
   for (size_t e = 0; e < n; e++) {
     size_t a = v[e].a, b = v[e].b;
     if (d->tags[a] != 1 + 2 * v[e].type) continue; /* absorbed by an earlier span's brackets */
+    /* "Ministerium ruft": a name ends in a name word, not in a lower-case word (legal forms such as
+     * "mbH" are in the gazetteer). */
+    while (b - a >= 2 && all_lower_word(d, b - 1) && !(gaz(d, b - 1) & NER_GAZ_LEGAL)) d->tags[--b] = NER_O;
     if (gaz(d, b - 1) & NER_GAZ_STOP) {
       int adj = 1;
       for (size_t k = a; k + 1 < b; k++) adj &= cap_adjective(d, k);
       if (adj) {
         for (size_t k = a; k < b; k++) d->tags[k] = NER_O;
         continue;
+      }
+    }
+    /* "die Hagener Migrantenorganisation ACADI e.V.", "die Fluggesellschaft Air One GmbH": a
+     * descriptive compound in front of a registered name (one that ends in a legal form) is not
+     * part of that name; a place after the compound is ("Stadtwerke Münster GmbH"). */
+    if (v[e].type == PRESSE_NER_ORG && b - a >= 3 && (gaz(d, b - 1) & NER_GAZ_LEGAL)) {
+      const unsigned places = NER_GAZ_CITY | NER_GAZ_DISTRICT | NER_GAZ_STATE | NER_GAZ_COUNTRY | NER_GAZ_LOCNAME;
+      size_t h = b - 2;
+      int found = 0;
+      while (!found && h > a) {
+        h--;
+        found = org_compound(d, h) && is_upper_start(d, h + 1) && !(gaz(d, h + 1) & places);
+      }
+      if (found) {
+        for (size_t k = a; k <= h; k++) d->tags[k] = NER_O;
+        set_span(d, h + 1, b, PRESSE_NER_ORG);
+        a = h + 1;
+      }
+    }
+    /* A release introduces a person by the full name; a lone word tagged PER that is no known
+     * name and no part of a full name in the same text is a capitalised noun ("Hackathon"). */
+    if (v[e].type == PRESSE_NER_PER && b - a == 1 &&
+        !(gaz(d, a) & (NER_GAZ_FIRSTNAME | NER_GAZ_SURNAME | NER_GAZ_PERNAME))) {
+      int known = 0;
+      for (size_t f = 0; f < n && !known; f++)
+        if (v[f].type == PRESSE_NER_PER && v[f].b - v[f].a >= 2)
+          for (size_t k = v[f].a; k < v[f].b && !known; k++) known = same_tokens(d, a, a + 1, k);
+      if (!known) {
+        d->tags[a] = NER_O;
+        continue;
+      }
+    }
+    /* "im Landkreis Breisgau-Hochschwarzwald 27 solcher Anrufe": a number closes no name but a
+     * road's ("A 40", "B 54", "Bundesstraße 80"). */
+    if (b - a >= 2 && (d->t.tok[b - 1].flags & NER_TOK_NUM) && tl(d, b - 2) > 2) {
+      const char *w = tp(d, b - 2);
+      size_t wl = tl(d, b - 2);
+      if (!ends_with(w, wl, "straße") && !ends_with(w, wl, "strasse") && !ends_with(w, wl, "bahn") &&
+          !ends_with(w, wl, "Linie") && !ends_with(w, wl, "linie")) {
+        d->tags[--b] = NER_O;
       }
     }
     /* "im Kölner Norden", "Berliner Polizei": a place adjective alone is no place (GermEval's

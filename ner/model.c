@@ -4,11 +4,13 @@
  * File format (little-endian, as written by the host; the trainer and the readers are the same
  * program family on the same machines, so no byte swapping is attempted - the magic catches a
  * mismatch):
- *   "PRNERM01"  u32 hash_bits  u32 flags  f32 scale  i32 trans[8][7]
+ *   "PRNERM02"  u32 hash_bits  u32 flags  f32 scale  i32 trans[8][7]  i32 bias[7]
  *   u32 gazlen, gazetteer bytes   u32 cllen, cluster bytes (0 = none)
  *   bitmap of non-zero rows ((1<<hash_bits)/8 bytes), then 7 x i16 per non-zero row.
- * Zero rows are most of a hashed table, so the bitmap keeps the file a few MB. */
+ * Zero rows are most of a hashed table, so the bitmap keeps the file a few MB.
+ * Format 01 (magic "PRNERM01") is the same without bias[7]; it still loads, with a zero bias. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +18,8 @@
 #include "ner/ner_internal.h"
 #include "presse/presse.h"
 
-#define MAGIC "PRNERM01"
+#define MAGIC "PRNERM02"
+#define MAGIC_V1 "PRNERM01"
 #define MODEL_NAME "ner-de.model"
 
 const char *const ner_tag_names[NER_NTAGS] = {"O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG"};
@@ -46,6 +49,26 @@ void ner_tags_repair(uint8_t *tags, size_t n) {
     if (tags[i] == NER_O || ner_tag_is_begin(tags[i])) continue;
     if (i == 0 || tags[i - 1] == NER_O || ner_tag_type(tags[i - 1]) != ner_tag_type(tags[i])) tags[i]--;
   }
+}
+
+void ner_model_set_bias(presse_ner_model *m, const double bias[3]) {
+  m->bias[NER_O] = 0;
+  for (int t = 1; t < NER_NTAGS; t++) m->bias[t] = (int32_t)lrint(bias[ner_tag_type(t)] * m->scale);
+}
+
+int ner_bias_parse(const char *s, double bias[3]) {
+  char *end;
+  for (int k = 0; k < 3; k++) {
+    bias[k] = strtod(s, &end);
+    if (end == s) return PRESSE_EINVAL;
+    if (k == 0 && *end == 0) {
+      bias[1] = bias[2] = bias[0];
+      return 0;
+    }
+    if (*end != (k < 2 ? ',' : 0)) return PRESSE_EINVAL;
+    s = end + 1;
+  }
+  return 0;
 }
 
 int ner_model_new(presse_ner_model **out, uint32_t hash_bits, ner_gaz *gaz, ner_clusters *clusters) {
@@ -105,7 +128,8 @@ int ner_model_save(const presse_ner_model *m, const char *path, char *err, size_
   int bad = !bitmap;
   uint32_t gl32 = (uint32_t)gl, cl32 = (uint32_t)cl;
   bad = bad || wr(f, MAGIC, 8) || wr(f, &m->hash_bits, 4) || wr(f, &m->flags, 4) || wr(f, &m->scale, 4) ||
-        wr(f, m->trans, sizeof m->trans) || wr(f, &gl32, 4) || wr(f, gb, gl) || wr(f, &cl32, 4) ||
+        wr(f, m->trans, sizeof m->trans) || wr(f, m->bias, sizeof m->bias) || wr(f, &gl32, 4) ||
+        wr(f, gb, gl) || wr(f, &cl32, 4) ||
         (cl && wr(f, cb, cl));
   if (!bad) {
     for (size_t r = 0; r < rows; r++) {
@@ -167,7 +191,17 @@ static int load_file(presse_ner_model **out, const char *path, char *err, size_t
     rc = PRESSE_EIO;
     goto fail;
   }
-  if (len < 8 + 8 || memcmp(buf, MAGIC, 8) != 0) goto fail;
+  if (len < 8 + 8) goto fail;
+  int v1 = memcmp(buf, MAGIC_V1, 8) == 0;
+  if (!v1 && memcmp(buf, MAGIC, 8) != 0) {
+    if (memcmp(buf, "PRNERM", 6) == 0) {
+      snprintf(err, errlen, "%s: NER model format %.2s is newer than this program reads (%.2s)", path,
+               (const char *)buf + 6, MAGIC + 6);
+      free(buf);
+      return PRESSE_EFORMAT;
+    }
+    goto fail;
+  }
   p = 8;
   uint32_t flags;
   if (len < 8 + 12) goto fail;
@@ -178,6 +212,11 @@ static int load_file(presse_ner_model **out, const char *path, char *err, size_t
   int32_t trans[NER_NTAGS + 1][NER_NTAGS];
   if (p + sizeof trans + 4 > len) goto fail;
   memcpy(trans, buf + p, sizeof trans), p += sizeof trans;
+  int32_t bias[NER_NTAGS] = {0};
+  if (!v1) {
+    if (p + sizeof bias + 4 > len) goto fail;
+    memcpy(bias, buf + p, sizeof bias), p += sizeof bias;
+  }
   memcpy(&gl, buf + p, 4), p += 4;
   if (p + gl + 4 > len) goto fail;
   if ((rc = ner_gaz_new(&gaz)) || (rc = ner_gaz_deserialize(gaz, buf + p, gl))) goto fail;
@@ -195,6 +234,7 @@ static int load_file(presse_ner_model **out, const char *path, char *err, size_t
   m->scale = scale;
   m->flags = flags;
   memcpy(m->trans, trans, sizeof trans);
+  memcpy(m->bias, bias, sizeof bias);
   size_t rows = (size_t)1 << bits;
   rc = PRESSE_EFORMAT;
   if (p + rows / 8 > len) goto fail;
@@ -329,6 +369,7 @@ void ner_model_tag(const presse_ner_model *m, ner_tagbuf *b, const char *const *
   ner_sentence_features(&ctx, tok, len, n, b->feats, b->nfeat);
   for (size_t i = 0; i < n; i++) {
     int32_t acc[NER_LANES] = {0};
+    for (int t = 0; t < NER_NTAGS; t++) acc[t] = m->bias[t];
     const uint32_t *f = b->feats + i * NER_MAXF2;
     for (size_t k = 0; k < b->nfeat[i]; k++) {
       const int16_t *row = m->w + (size_t)f[k] * NER_LANES;

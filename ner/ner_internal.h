@@ -131,6 +131,10 @@ struct presse_ner_model {
   int16_t *w;                     /* (1 << hash_bits) rows of NER_LANES weights, scaled */
   int32_t trans[NER_NTAGS + 1][NER_NTAGS]; /* [prev (NER_START for the first)][cur], scaled */
   float scale;                    /* weight = stored / scale */
+  int32_t bias[NER_NTAGS];        /* added to each tag's emission score at decoding, scaled: the
+                                     perceptron's decisions lean towards O (precision well above
+                                     recall), and a per-type offset tuned by cross-validation
+                                     moves the balance; zero in format 01 files */
   uint32_t flags;                 /* NER_MODEL_AUGMENTED */
   ner_gaz *gaz;
   ner_clusters *clusters;
@@ -190,7 +194,13 @@ typedef struct ner_train_opts {
   int augment; /* domain feature augmentation: target sentences vs each other source */
   int mix;     /* > 1: train this many perceptrons on differently shuffled orders (seeds seed,
                   seed+1, ...) and average their weights (parameter mixing); 0 or 1: one */
+  double bias[3]; /* decode-time emission bias for PER, LOC, ORG (B- and I-), in weight units */
 } ner_train_opts;
+
+/* Sets m->bias from per-type offsets in weight units (PER, LOC, ORG); O stays 0. */
+void ner_model_set_bias(presse_ner_model *m, const double bias[3]);
+/* Parses "x" (all types) or "per,loc,org" into bias[3]; 0 or PRESSE_EINVAL. */
+int ner_bias_parse(const char *s, double bias[3]);
 
 /* Averaged structured perceptron. Deterministic for equal inputs. On success *out owns gaz and
  * clusters; on failure they are freed too. */

@@ -329,6 +329,8 @@ int ner_tokenize(const char *text, size_t len, ner_tokens *out) {
       fl = NER_TOK_MARKUP;
       /* A heading or list item starts a new sentence. */
       if (p == line_start || pending & NER_TOK_BREAK) pending |= NER_TOK_BREAK;
+      /* So does a table cell: no name runs on from one cell into the next. */
+      if (c == '|') pending |= NER_TOK_BREAK;
     }
     if (c == '.' || c == '!' || c == '?' || c == 0x2026) fl |= NER_TOK_SENTEND;
     if (c == '-' && p == line_start) fl = NER_TOK_MARKUP, pending |= NER_TOK_BREAK; /* list item */

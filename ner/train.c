@@ -307,6 +307,7 @@ int ner_train(const ner_train_opts *o, const ner_corpus *c, ner_gaz *gaz, ner_cl
       if (v < -2e9) v = -2e9;
       m->trans[s][t] = (int32_t)lrint(v);
     }
+  ner_model_set_bias(m, o->bias);
   *out = m;
   m = NULL;
 done:

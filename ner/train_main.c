@@ -6,7 +6,8 @@
  *
  * --augment adds domain-specific copies of every feature (target: the --cv file and files named
  * with --target FILE) so corpora annotated under other guidelines help without overruling the
- * target's conventions. --gazetteer may be repeated. A FILE's sentences count WEIGHT times in each perceptron update (default 1). With --folds, the
+ * target's conventions. --bias B or --bias PER,LOC,ORG stores a decode-time offset (weight units) that
+ * is added to the B-/I- scores of each type, i.e. a handicap for O. --gazetteer may be repeated. A FILE's sentences count WEIGHT times in each perceptron update (default 1). With --folds, the
  * --cv file contributes all sentences except fold I, which presse-ner-eval then scores. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@
 static void usage(void) {
   fprintf(stderr,
           "usage: presse-ner-train -o MODEL [--gazetteer TSV] [--clusters TSV] [--epochs N] [--bits B]\n"
-          "                        [--seed N] [--mix K] [-v] [--folds K --fold I --cv FILE[:W]] FILE[:W]...\n");
+          "                        [--seed N] [--mix K] [--bias B|P,L,O] [-v] [--folds K --fold I --cv FILE[:W]] FILE[:W]...\n");
 }
 
 /* "path:2.5" -> weight 2.5; a path may itself contain ':' only if followed by a weight. */
@@ -57,6 +58,7 @@ int main(int argc, char **argv) {
     else if (strcmp(a, "--bits") == 0 && more) o.hash_bits = (uint32_t)atoi(argv[++i]);
     else if (strcmp(a, "--seed") == 0 && more) o.seed = strtoull(argv[++i], NULL, 10);
     else if (strcmp(a, "--mix") == 0 && more) o.mix = atoi(argv[++i]);
+    else if (strcmp(a, "--bias") == 0 && more && ner_bias_parse(argv[i + 1], o.bias) == 0) i++;
     else if (strcmp(a, "--folds") == 0 && more) folds = atoi(argv[++i]);
     else if (strcmp(a, "--fold") == 0 && more) fold = atoi(argv[++i]);
     else if (strcmp(a, "--cv") == 0 && more) cv = argv[++i];

@@ -185,6 +185,62 @@ static int train_tiny(const char *out) {
   return rc;
 }
 
+static int write_all(const char *path, const unsigned char *buf, size_t len) {
+  FILE *f = fopen(path, "wb");
+  if (!f) return -1;
+  size_t w = fwrite(buf, 1, len, f);
+  return (fclose(f) == 0 && w == len) ? 0 : -1;
+}
+
+/* The decode-time bias survives save/load; a format-01 file (no bias block) still loads with a
+ * zero bias and tags as before; a newer format is refused with a message that says so. p1 holds
+ * a trained model, p2 is scratch. */
+static void test_format_versions(const char *p1, const char *p2) {
+  presse_ner_model *m = NULL, *m2 = NULL;
+  char err[256];
+  CHECK(presse_ner_model_load_err(&m, p1, err, sizeof err) == 0);
+  if (!m) return;
+  CHECK(m->bias[NER_O] == 0 && m->bias[1] == 0);
+  const double bias[3] = {0.5, 1.0, 2.0};
+  ner_model_set_bias(m, bias);
+  CHECK(m->bias[NER_O] == 0 && m->bias[1] == m->bias[2] && m->bias[5] == m->bias[6] && m->bias[5] > m->bias[3]);
+  CHECK(ner_model_save(m, p2, err, sizeof err) == 0);
+  CHECK(presse_ner_model_load_err(&m2, p2, err, sizeof err) == 0);
+  if (m2) CHECK(memcmp(m2->bias, m->bias, sizeof m->bias) == 0);
+  presse_ner_model_free(m2);
+  m2 = NULL;
+  double parsed[3];
+  CHECK(ner_bias_parse("3", parsed) == 0 && parsed[0] == 3 && parsed[2] == 3);
+  CHECK(ner_bias_parse("1,-2,4.5", parsed) == 0 && parsed[1] == -2 && parsed[2] == 4.5);
+  CHECK(ner_bias_parse("1,2", parsed) != 0 && ner_bias_parse("x", parsed) != 0);
+  /* Format 01: the same bytes without the bias block after the transitions. */
+  unsigned char *a = NULL;
+  size_t la = 0;
+  const size_t at = 8 + 12 + sizeof m->trans, nb = sizeof m->bias;
+  CHECK(read_all(p1, &a, &la) == 0 && la > at + nb);
+  if (a && la > at + nb) {
+    memcpy(a, "PRNERM01", 8);
+    memmove(a + at, a + at + nb, la - at - nb);
+    CHECK(write_all(p2, a, la - nb) == 0);
+    CHECK(presse_ner_model_load_err(&m2, p2, err, sizeof err) == 0);
+    if (m2) {
+      presse_ner_model *orig = NULL;
+      CHECK(presse_ner_model_load_err(&orig, p1, err, sizeof err) == 0);
+      CHECK(orig && memcmp(m2->bias, orig->bias, sizeof m2->bias) == 0);
+      CHECK(orig && memcmp(m2->trans, orig->trans, sizeof m2->trans) == 0);
+      presse_ner_model_free(orig);
+    }
+    presse_ner_model_free(m2);
+    m2 = NULL;
+    memcpy(a, "PRNERM99", 8);
+    CHECK(write_all(p2, a, la - nb) == 0);
+    CHECK(presse_ner_model_load_err(&m2, p2, err, sizeof err) == PRESSE_EFORMAT && m2 == NULL);
+    CHECK(strstr(err, "newer") != NULL && strstr(err, p2) != NULL);
+  }
+  free(a);
+  presse_ner_model_free(m);
+}
+
 static int test_roundtrip(void) {
   char p1[] = "/tmp/presse-ner-test-XXXXXX";
   char p2[] = "/tmp/presse-ner-test-XXXXXX";
@@ -230,6 +286,7 @@ static int test_roundtrip(void) {
     CHECK(presse_ner_extract(m, "", 0, &e, &n) == 0 && n == 0);
   }
   presse_ner_model_free(m);
+  test_format_versions(p1, p2);
   /* errors name the file; *out is NULL */
   m = (presse_ner_model *)1;
   CHECK(presse_ner_model_load_err(&m, "/nonexistent/model", err, sizeof err) == PRESSE_ENOTFOUND && m == NULL);

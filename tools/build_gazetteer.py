@@ -128,7 +128,7 @@ for n in heads:
 # The same heads as the last part of a compound ("Integrationszentrum", "Jugendamt",
 # "Sportverein"): lower-cased, matched by the tagger against a capitalised token's suffixes.
 extra_suffixes = """dienst kasse werk verbund kollektiv sender ausschuss komitee kommissariat direktion
-präsidium kanzlei inspektion referat dezernat fachbereich abteilung ministerium""".split()
+präsidium kanzlei inspektion referat dezernat fachbereich abteilung ministerium organisation""".split()
 for n in sorted({h.lower() for h in heads if "_" not in h and "-" not in h and len(h) >= 3} | set(extra_suffixes)):
     add("orgsuffix", n)
 
@@ -140,7 +140,15 @@ Pressestelle Pressebüro Pressesprecher Pressesprecherin Pressereferent Pressere
 Ansprechpartnerin Redaktion Herausgeber Impressum Landrat Landrätin Bürgermeister Bürgermeisterin
 Oberbürgermeister Oberbürgermeisterin Dekan Dekanin Rektor Rektorin Präsident Präsidentin Minister
 Ministerin Dezernent Dezernentin Beigeordneter Beigeordnete Saal Sitzungssaal Ratssaal Foyer Rathaus
-Straße""".split():
+Straße Intendant Intendantin Direktor Direktorin Leiter Leiterin Sprecher Sprecherin""".split():
+    add("stop", n)
+
+# Institution nouns that name no particular institution when they stand alone ("die Universität",
+# "die Kita", "im Kreis"); "Bundestag" and the like are left out on purpose.
+for n in """Universität Hochschule Fachhochschule Kita Kitas Kindertagesstätte Krippe Krippen Schule Schulen
+Grundschule Gesamtschule Gymnasium Verein Vereine Kreis Gemeinde Stadt Bibliothek Zentralbibliothek
+Stadtbibliothek Museum Klinik Klinikum Krankenhaus Firma Unternehmen Konzern Netzwerk Netzwerke Team
+Landratsamt Verwaltung Stadtverwaltung Ministerium Behörde Polizei Feuerwehr""".split():
     add("stop", n)
 
 for n in ["Dr.", "Prof.", "Herr", "Herrn", "Frau", "Dres.", "Dipl.-Ing.", "Mag.", "PD", "Professor",
