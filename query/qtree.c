@@ -49,7 +49,8 @@ int presse_qnode_add(presse_qnode *parent, presse_qnode *kid) {
   return 0;
 }
 
-presse_qnode *presse_qnode_clone(const presse_qnode *q) {
+presse_qnode *presse_qnode_clone(const presse_qnode *q, int match_only) {
+  while (match_only && q->nkids && (q->op == PRESSE_Q_AND_MAYBE || q->op == PRESSE_Q_SCALE)) q = q->kids[0];
   presse_qnode *c = presse_qnode_new(q->op);
   if (!c) return NULL;
   c->wqf = q->wqf;
@@ -61,7 +62,7 @@ presse_qnode *presse_qnode_clone(const presse_qnode *q) {
     return NULL;
   }
   for (size_t i = 0; i < q->nkids; i++) {
-    presse_qnode *k = presse_qnode_clone(q->kids[i]);
+    presse_qnode *k = presse_qnode_clone(q->kids[i], match_only);
     if (!k || presse_qnode_add(c, k) != 0) {
       presse_qnode_free(c);
       return NULL;
