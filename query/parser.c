@@ -596,9 +596,13 @@ static presse_qnode *combine(const presse_query *q, items *it) {
     pos = f;
   }
   if (neg) {
-    presse_qnode *n = presse_qnode_new(PRESSE_Q_AND_NOT);
+    /* what is excluded only has to match: without AND_MAYBE, which Xapian 1.4.22 mishandles on
+     * the right of AND_NOT (query/search.c) */
+    neg = presse_qnode_simplify(neg);
+    presse_qnode *n = presse_qnode_new(PRESSE_Q_AND_NOT), *bare = presse_qnode_clone(neg, 1);
+    presse_qnode_free(neg);
     presse_qnode_add(n, pos ? pos : presse_qnode_new(PRESSE_Q_MATCH_ALL));
-    presse_qnode_add(n, presse_qnode_simplify(neg));
+    presse_qnode_add(n, bare);
     pos = n;
   }
   return pos;

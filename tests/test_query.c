@@ -97,10 +97,12 @@ int main(void) {
   CHECK_TREE("Hagen OR Herne", "OR(hagen/hag herne/hern)");
   CHECK_TREE("Hagen ODER Herne", "OR(hagen/hag herne/hern)");
   CHECK_TREE("Hagen OR Herne OR Essen", "OR(hagen/hag herne/hern essen/ess)");
-  CHECK_TREE("Hagen -Herne", "AND_NOT(hagen/hag herne/hern)");
-  CHECK_TREE("Hagen NOT Herne", "AND_NOT(hagen/hag herne/hern)");
-  CHECK_TREE("Hagen NICHT (Herne OR Essen)", "AND_NOT(hagen/hag OR(herne/hern essen/ess))");
-  CHECK_TREE("NOT Herne", "AND_NOT(ALL herne/hern)");
+  /* what is excluded only has to match: no weights, no AND_MAYBE (Xapian 1.4.22 mishandles it
+   * on the right of AND_NOT, query/search.c) */
+  CHECK_TREE("Hagen -Herne", "AND_NOT(hagen/hag OR(Zhern ZPhern))");
+  CHECK_TREE("Hagen NOT Herne", "AND_NOT(hagen/hag OR(Zhern ZPhern))");
+  CHECK_TREE("Hagen NICHT (Herne OR Essen)", "AND_NOT(hagen/hag OR(OR(Zhern ZPhern) OR(Zess ZPess)))");
+  CHECK_TREE("NOT Herne", "AND_NOT(ALL OR(Zhern ZPhern))");
   CHECK_TREE("Migrant*", "migrant*");
   CHECK_TREE("titel:Fachtag", "MAYBE(ZSfachtag Sfachtag)");
   CHECK_TREE("title:\"Rolle von\"", "PHRASE(Srolle Svon)");
