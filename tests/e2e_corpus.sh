@@ -99,5 +99,11 @@ printf 'Meldung aus Herne\n\n01.02.2026 Neue Radwege in Herne.\n' | "$INDEX" --d
 "$QUERY" --db "$DB" --json --sort date --limit 1 Herne | grep -m1 '"id"' | grep -q stdin-1 && ok \
   || bad "--sort date does not put the newest Herne release first"
 
+# the noun of the title finds the participle of the text, and the snippet marks it
+printf 'Polizeimeldung\n\nEin Mann wurde in Neukölln vorläufig festgenommen, nachdem er in eine Wohnung eingebrochen war.\n' |
+  "$INDEX" --db "$DB" -q add --id verbs-1 - && ok || bad "stdin add (verbs) failed"
+out=$("$QUERY" --db "$DB" Festnahme nach Einbruch)
+echo "$out" | grep -q 'vorläufig \*\*festgenommen\*\*, nachdem er in eine Wohnung \*\*eingebrochen\*\*' && ok || bad "Festnahme/Einbruch do not find festgenommen/eingebrochen: $out"
+
 echo "e2e_corpus: $passes passed, $fails failed"
 [ $fails -eq 0 ]
