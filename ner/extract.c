@@ -170,6 +170,11 @@ static int consistency(doc *d) {
   for (size_t e = 0; e < n; e++) {
     while (v[e].b - v[e].a > 1 && (gaz(d, v[e].a) & NER_GAZ_TITLE || is_quote_tok(d, v[e].a))) d->tags[v[e].a++] = NER_O;
     while (v[e].b - v[e].a > 1 && is_quote_tok(d, v[e].b - 1)) d->tags[--v[e].b] = NER_O;
+    /* "Amtsleiter Dipl.-Ing. Ralf Weißkirchen": a person's name does not end in a title or an
+     * abbreviation ("Dipl."); an initial ("A.") is two bytes and stays. */
+    while (v[e].type == PRESSE_NER_PER && v[e].b - v[e].a > 1 &&
+           ((gaz(d, v[e].b - 1) & NER_GAZ_TITLE) || (tl(d, v[e].b - 1) >= 3 && tp(d, v[e].b - 1)[tl(d, v[e].b - 1) - 1] == '.')))
+      d->tags[--v[e].b] = NER_O;
     set_span(d, v[e].a, v[e].b, v[e].type);
   }
   /* Steps 2 and 3 compare every mention with every other: quadratic. A press release has a few
@@ -426,6 +431,47 @@ static void clean_spans(doc *d) {
   free(v);
 }
 
+/* "SPD (14), AfD (10), Grünen (7) und FDP (4)": the items of an enumeration are names of one
+ * kind. In a run of at least three spans joined only by commas, "und"/"oder"/"sowie" and
+ * bracketed numbers, a span of a minority type becomes the majority type when the name lists
+ * know it as a name of that type (the tagger took "Grünen" for a place). */
+static void enumerations(doc *d) {
+  span *v = NULL;
+  size_t n = collect(d, &v);
+  if (n == (size_t)-1) return;
+  static const unsigned support[3] = {NER_GAZ_FIRSTNAME | NER_GAZ_PERNAME | NER_GAZ_SURNAME,
+                                      NER_GAZ_CITY | NER_GAZ_DISTRICT | NER_GAZ_STATE | NER_GAZ_COUNTRY | NER_GAZ_LOCNAME,
+                                      NER_GAZ_ORG | NER_GAZ_ORGNAME | NER_GAZ_LEGAL};
+  for (size_t e = 0; e < n;) {
+    size_t f = e + 1;
+    while (f < n) {
+      int joined = v[f].a > v[f - 1].b;
+      for (size_t k = v[f - 1].b; k < v[f].a && joined; k++)
+        joined = !newline_before(d, k) && (tok_eq(d, k, ",") || tok_eq(d, k, "und") || tok_eq(d, k, "oder") ||
+                                           tok_eq(d, k, "sowie") || tok_eq(d, k, "(") || tok_eq(d, k, ")") ||
+                                           (d->t.tok[k].flags & NER_TOK_NUM));
+      if (!joined || newline_before(d, v[f].a)) break;
+      f++;
+    }
+    if (f - e >= 3) {
+      size_t votes[3] = {0};
+      for (size_t k = e; k < f; k++) votes[v[k].type]++;
+      int maj = 0;
+      for (int t = 1; t < 3; t++)
+        if (votes[t] > votes[maj]) maj = t;
+      if (2 * votes[maj] > f - e)
+        for (size_t k = e; k < f; k++) {
+          if (v[k].type == maj) continue;
+          int known = 1;
+          for (size_t i = v[k].a; i < v[k].b; i++) known &= (gaz(d, i) & support[maj]) != 0;
+          if (known) set_span(d, v[k].a, v[k].b, maj);
+        }
+    }
+    e = f;
+  }
+  free(v);
+}
+
 /* "Stadt Hagen", "Kreis Unna", "Gemeinde Much": in a release the administrative unit before a
  * place name acts as the institution, so the pair becomes one ORG (the place alone stays LOC
  * wherever it stands alone). */
@@ -629,6 +675,7 @@ int presse_ner_extract(const presse_ner_model *m, const char *text, size_t len, 
   if ((rc = consistency(&d))) goto done;
   admin_units(&d);
   clean_spans(&d);
+  enumerations(&d);
   size_t nv = collect(&d, &v);
   if (nv == (size_t)-1) {
     v = NULL;

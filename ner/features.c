@@ -15,13 +15,13 @@ enum {
   F_BIAS = 1, F_WORD, F_LOWER, F_PRE1, F_PRE2, F_PRE3, F_PRE4, F_SUF1, F_SUF2, F_SUF3, F_SUF4,
   F_SUF5, F_SHAPE, F_CAP, F_LM1, F_LP1, F_LM2, F_LP2, F_BIM, F_BIP, F_SHM, F_SHP, F_GAZ0,
   F_GAZM, F_GAZP, F_GAZSPAN, F_CL0, F_CLC0, F_CLM, F_CLP, F_HYLAST, F_HYFIRST, F_HYGAZ, F_LEN,
-  F_CAPCTX, F_CLC_M, F_CLC_P, F_QUOTE
+  F_CAPCTX, F_CLC_M, F_CLC_P, F_QUOTE, F_SUFM, F_SUFP
 };
 
 #define LOWMAX 64
 
 typedef struct tokinfo {
-  uint64_t low, shape;
+  uint64_t low, shape, suf; /* suf: last 4 code points of a long word, else the whole word */
   uint32_t gaz, cl;
   uint8_t cap, ncp, ll;
   char lowbuf[LOWMAX + 8];
@@ -138,6 +138,7 @@ void ner_sentence_features(const ner_featctx *ctx, const char *const *tok, const
     ti[i].ncp = (uint8_t)ncp;
     ti[i].ll = (uint8_t)ll;
     ti[i].shape = hs(shape, sl);
+    ti[i].suf = ncp > 6 ? hs(lowbuf + cpend[ncp - 5], ll - cpend[ncp - 5]) : ti[i].low;
     ti[i].cap = cap;
     ti[i].gaz = (cap == 1 || cap == 2 || cap == 5 || ll <= 4) ? ner_gaz_get(ctx->gaz, tok[i], len[i]) & ~NER_GAZ_PREFIX : 0;
     ti[i].cl = ctx->clusters ? ner_gaz_get(ctx->clusters, tok[i], len[i]) : 0;
@@ -247,6 +248,12 @@ void ner_sentence_features(const ner_featctx *ctx, const char *const *tok, const
       }
     }
     if (i > 0 && is_quote(tok[i - 1], len[i - 1]) && k < NER_MAXF) f[k++] = fx(F_QUOTE, cap, M);
+    /* The head of a neighbouring compound: "Ölgesellschaft Petrobras", "Erstligisten Litex" -
+       German compounds make the whole neighbour word too sparse a context. */
+    if (k + 2 <= NER_MAXF) {
+      f[k++] = fx(F_SUFM, i > 0 ? ti[i - 1].suf : BOS, M);
+      f[k++] = fx(F_SUFP, i + 1 < n ? ti[i + 1].suf : EOS, M);
+    }
     if (ctx->domain) {
       size_t base = k;
       for (size_t j = 0; j < base; j++) f[k++] = ner_feature_augment(f[j], ctx->domain, M);

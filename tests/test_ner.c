@@ -404,6 +404,13 @@ static int test_seed(void) {
       {"Pressestelle\nTelefon: 0521 51-0\nE-Mail: presse@example.org\nPostfach 10 11 12\n", PRESSE_NER_ORG, NULL,
        "E-Mail"},
       {"Die Feier findet im Großen Saal statt.", PRESSE_NER_ORG, NULL, "Saal"},
+      {"„Die Seile sind verschlissen“, erläutert Amtsleiter Dipl.-Ing. Karl Heinrich Brömmelkamp.", PRESSE_NER_PER,
+       "Karl Heinrich Brömmelkamp", "Dipl."},
+      {"Die Preise gingen an die Ulmer Sportorganisation Kickwerk e.V. und an zwei Schulen.", PRESSE_NER_ORG,
+       "Kickwerk e.V.", "Sportorganisation"},
+      {"| Datum | Ort |\n|---|---|\n| Stadt Ulm | Kinderfest |\n", PRESSE_NER_ORG, NULL, "Kinderfest"},
+      {"In der Woche wurden im Landkreis Ravensburg 31 Fälle gemeldet.", PRESSE_NER_LOC, NULL, "31"},
+      {"Im Rat sitzen CDU (12), SPD (9), Grünen (6) und FDP (2).", PRESSE_NER_ORG, "Grünen", NULL},
   };
   for (size_t r = 0; r < sizeof rules / sizeof *rules; r++) {
     CHECK(presse_ner_extract(m, rules[r].text, strlen(rules[r].text), &e, &n) == 0);
