@@ -472,6 +472,18 @@ static void enumerations(doc *d) {
   free(v);
 }
 
+/* "Dresden, 18.07.2025" under a ministry's name, "Kreisverwaltung Ahrweiler": a place name alone
+ * is a place, not an organisation (GermEval tags the literal kind, not the metonymy), unless
+ * the name lists know it as an organisation too. Runs before admin_units, which then joins
+ * "Kreisverwaltung" + place into one ORG. */
+static void lone_places(doc *d) {
+  const unsigned places = NER_GAZ_CITY | NER_GAZ_DISTRICT | NER_GAZ_STATE | NER_GAZ_COUNTRY;
+  for (size_t i = 0; i < d->t.n; i++)
+    if (d->tags[i] == 1 + 2 * PRESSE_NER_ORG && (i + 1 == d->t.n || d->tags[i + 1] != 2 + 2 * PRESSE_NER_ORG) &&
+        (gaz(d, i) & places) && !(gaz(d, i) & (NER_GAZ_ORG | NER_GAZ_ORGNAME)))
+      d->tags[i] = 1 + 2 * PRESSE_NER_LOC;
+}
+
 /* "Stadt Hagen", "Kreis Unna", "Gemeinde Much": in a release the administrative unit before a
  * place name acts as the institution, so the pair becomes one ORG (the place alone stays LOC
  * wherever it stands alone). */
@@ -482,7 +494,7 @@ static void admin_units(doc *d) {
     if (d->tags[i] != NER_O || d->tags[i + 1] != 1 + 2 * PRESSE_NER_LOC) continue;
     int unit = 0;
     for (size_t u = 0; u < sizeof units / sizeof *units; u++) unit |= tok_eq(d, i, units[u]);
-    if (!unit || d->t.tok[i].end == d->t.tok[i + 1].start) continue;
+    if (!unit || d->t.tok[i].end == d->t.tok[i + 1].start || (gaz(d, i + 1) & NER_GAZ_STOP)) continue;
     size_t j = i + 2;
     while (j < d->t.n && d->tags[j] == 2 + 2 * PRESSE_NER_LOC) j++;
     set_span(d, i, j, PRESSE_NER_ORG);
@@ -673,6 +685,7 @@ int presse_ner_extract(const presse_ner_model *m, const char *text, size_t len, 
   quoted_orgs(&d);
   adjective_orgs(&d);
   if ((rc = consistency(&d))) goto done;
+  lone_places(&d);
   admin_units(&d);
   clean_spans(&d);
   enumerations(&d);

@@ -411,6 +411,8 @@ static int test_seed(void) {
       {"| Datum | Ort |\n|---|---|\n| Stadt Ulm | Kinderfest |\n", PRESSE_NER_ORG, NULL, "Kinderfest"},
       {"In der Woche wurden im Landkreis Ravensburg 31 Fälle gemeldet.", PRESSE_NER_LOC, NULL, "31"},
       {"Im Rat sitzen CDU (12), SPD (9), Grünen (6) und FDP (2).", PRESSE_NER_ORG, "Grünen", NULL},
+      {"Pressemeldung der Kreisverwaltung Ahrweiler\n\nDie Bilanz ist gut.", PRESSE_NER_ORG, "Kreisverwaltung Ahrweiler",
+       NULL},
   };
   for (size_t r = 0; r < sizeof rules / sizeof *rules; r++) {
     CHECK(presse_ner_extract(m, rules[r].text, strlen(rules[r].text), &e, &n) == 0);
