@@ -117,7 +117,11 @@ int presse_indexer_add_record_meta(presse_indexer *ix, const presse_record *r, c
   ix->bytes += r->text_len;
   ix->dropped += ix->doc->dropped;
   ix->last_format = r->format;
-  if (++ix->pending >= ix->batch) return presse_indexer_commit(ix);
+  if (++ix->pending >= ix->batch) { /* a whole batch: committed by the writer thread, in order */
+    rc = presse_db_commit_queued(ix->db);
+    if (rc != PRESSE_OK) return presse_indexer_fail(ix, rc, "%s", presse_db_errmsg(ix->db));
+    ix->pending = 0;
+  }
   return PRESSE_OK;
 }
 

@@ -2,15 +2,22 @@
 // ranges). Every entry point catches Xapian::Error (not a std::exception), then std::exception,
 // then anything else, keeps the message on the handle and returns a status: no exception ever
 // crosses into C. Commits are explicit because Xapian's destructors swallow errors.
+#include <pthread.h>
+#include <signal.h>
 #include <xapian.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 extern "C" {
@@ -18,9 +25,32 @@ extern "C" {
 #include "presse/presse.h"
 }
 
+// A writer thread for presse_db_put: the indexer builds the next document (analysis, entities)
+// while this thread hands the previous ones to Xapian, whose replace_document is about a third of
+// indexing. Only one thread touches the database at a time: every other entry point first waits
+// until the queue is empty (drain), and commits stay on the caller's thread, so what a commit
+// makes durable is exactly what was put before it.
+// A job for the writer thread: a document to store on its id term, or a commit.
+struct queued_doc {
+  bool commit = false;  // not a document: commit what came before (presse_db_commit_queued)
+  std::string idterm;
+  Xapian::Document doc;
+};
+
+struct presse_writer {
+  std::thread th;
+  std::mutex mu;
+  std::condition_variable work, room, idle;
+  std::deque<queued_doc> q;
+  bool busy = false, stop = false;
+  int rc = 0;       // the first failure of a queued document, reported by the next call
+  std::string err;
+};
+
 struct presse_db {
   std::unique_ptr<Xapian::Database> db;  // the WritableDatabase when writable
   Xapian::WritableDatabase *wdb = nullptr;
+  std::unique_ptr<presse_writer> writer;  // started by the first presse_db_put
   std::string path;
   std::string err;
 };
@@ -46,9 +76,12 @@ namespace {
 // BM25 defaults, chosen by measurement on the known-item benchmark (bench/): see README.
 constexpr double kDefaultK1 = 1.2;
 constexpr double kDefaultB = 0.75;
+// Documents the writer thread may have waiting: enough to smooth out one long release, little
+// memory (a built Xapian::Document of a release is some kilobytes).
+constexpr size_t kQueued = 32;
 
 template <typename F>
-int guard(presse_db *db, F &&f) {
+int guard_nodrain(presse_db *db, F &&f) {
   try {
     return f();
   } catch (const Xapian::DatabaseLockError &e) {
@@ -73,6 +106,108 @@ int guard(presse_db *db, F &&f) {
     if (db) db->err = "unknown error in the Xapian shim";
     return PRESSE_EDB;
   }
+}
+
+// The Xapian document of a presse document: its terms with their positions and wdf, the values,
+// the data. Built on the caller's thread: Xapian's side is the larger half of indexing.
+Xapian::Document xapian_doc(const presse_doc *d) {
+  Xapian::Document xd;
+  const char *arena = d->arena.data;
+  for (size_t i = 0; i < d->npost; i++) {
+    const presse_posting &p = d->post[i];
+    std::string term(arena + p.off, p.len);
+    if (p.boolean)
+      xd.add_boolean_term(term);
+    else if (p.pos)
+      xd.add_posting(term, p.pos, p.wdf);
+    else
+      xd.add_term(term, p.wdf);
+  }
+  xd.add_boolean_term(std::string(d->id_term.data, d->id_term.len));
+  if (d->date[0]) xd.add_value(PRESSE_SLOT_DATE, d->date);
+  if (d->entities.len) xd.add_value(PRESSE_SLOT_ENTITIES, std::string(d->entities.data, d->entities.len));
+  if (d->fingerprint[0]) xd.add_value(PRESSE_SLOT_FINGERPRINT, d->fingerprint);
+  xd.set_data(std::string(d->data.data ? d->data.data : "", d->data.len));
+  return xd;
+}
+
+// Waits until the writer thread has stored every queued document; passes on its first failure.
+int drain(presse_db *db) {
+  presse_writer *w = db ? db->writer.get() : nullptr;
+  if (!w) return PRESSE_OK;
+  std::unique_lock<std::mutex> lk(w->mu);
+  w->idle.wait(lk, [w] { return w->q.empty() && !w->busy; });
+  if (!w->rc) return PRESSE_OK;
+  int rc = w->rc;
+  db->err = w->err;
+  w->rc = 0;
+  w->err.clear();
+  return rc;
+}
+
+// Every entry point but presse_db_put: the queued documents first, then f.
+template <typename F>
+int guard(presse_db *db, F &&f) {
+  return guard_nodrain(db, [&] {
+    int rc = drain(db);
+    return rc ? rc : f();
+  });
+}
+
+// The writer thread's loop: one queued document at a time, the lock released while Xapian works.
+void write_queued(presse_writer *w, Xapian::WritableDatabase *wdb) {
+  sigset_t all;  // signals (Ctrl-C for presse-index) go to the caller's thread, never this one
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, nullptr);
+  std::unique_lock<std::mutex> lk(w->mu);
+  for (;;) {
+    w->work.wait(lk, [w] { return w->stop || !w->q.empty(); });
+    if (w->q.empty()) return; /* stopped, nothing left */
+    queued_doc job = std::move(w->q.front());
+    w->q.pop_front();
+    w->busy = true;
+    w->room.notify_one();
+    lk.unlock();
+    int rc = PRESSE_OK;
+    std::string err;
+    try {
+      if (job.commit)
+        wdb->commit();
+      else
+        wdb->replace_document(job.idterm, job.doc);
+    } catch (const Xapian::Error &e) {
+      rc = PRESSE_EDB;
+      err = e.get_type() + std::string(": ") + e.get_msg();
+    } catch (const std::bad_alloc &) {
+      rc = PRESSE_ENOMEM;
+      err = "out of memory";
+    } catch (const std::exception &e) {
+      rc = PRESSE_EDB;
+      err = e.what();
+    } catch (...) {
+      rc = PRESSE_EDB;
+      err = "unknown error in the Xapian shim";
+    }
+    lk.lock();
+    if (rc && !w->rc) {
+      w->rc = rc;
+      w->err = err;
+    }
+    w->busy = false;
+    if (w->q.empty()) w->idle.notify_all();
+  }
+}
+
+// Stops the writer thread after it has stored what is queued.
+void stop_writer(presse_db *db) {
+  presse_writer *w = db->writer.get();
+  if (!w) return;
+  {
+    std::lock_guard<std::mutex> lk(w->mu);
+    w->stop = true;
+  }
+  w->work.notify_one();
+  if (w->th.joinable()) w->th.join();
 }
 
 Xapian::Query build(const presse_qnode *q) {
@@ -191,11 +326,13 @@ int presse_db_open(presse_db **out, const char *path, int mode) {
 
 void presse_db_close(presse_db *db) {
   if (!db) return;
-  guard(db, [&] {
+  guard_nodrain(db, [&] {
+    drain(db);  // a failure was reported by the calls before, or goes with the handle
     if (db->wdb) db->wdb->commit();
     if (db->db) db->db->close();
     return (int)PRESSE_OK;
   });
+  stop_writer(db);
   delete db;
 }
 
@@ -210,29 +347,56 @@ static int need_writable(presse_db *db) {
   return PRESSE_EINVAL;
 }
 
+// Hands a job to the writer thread (started on first use), waiting while the queue is full. An
+// earlier job's failure is returned instead, and this job is not queued.
+static int enqueue(presse_db *db, queued_doc &job) {
+  if (!db->writer) {
+    std::unique_ptr<presse_writer> w(new presse_writer);
+    try {
+      w->th = std::thread(write_queued, w.get(), db->wdb);
+    } catch (const std::system_error &) {  // no thread to be had: do it here and now
+      if (job.commit)
+        db->wdb->commit();
+      else
+        db->wdb->replace_document(job.idterm, job.doc);
+      return (int)PRESSE_OK;
+    }
+    db->writer = std::move(w);
+  }
+  presse_writer *w = db->writer.get();
+  std::unique_lock<std::mutex> lk(w->mu);
+  w->room.wait(lk, [w] { return w->q.size() < kQueued; });
+  if (w->rc) {
+    int rc = w->rc;
+    db->err = w->err;
+    w->rc = 0;
+    w->err.clear();
+    return rc;
+  }
+  w->q.push_back(job);
+  // Xapian's reference counts are not atomic: the caller's copy goes while the lock is held, so
+  // from here on the writer thread holds the only reference.
+  job.doc = Xapian::Document();
+  w->work.notify_one();
+  return (int)PRESSE_OK;
+}
+
 int presse_db_put(presse_db *db, const presse_doc *d) {
   if (int rc = need_writable(db)) return rc;
-  return guard(db, [&] {
-    Xapian::Document xd;
-    const char *arena = d->arena.data;
-    for (size_t i = 0; i < d->npost; i++) {
-      const presse_posting &p = d->post[i];
-      std::string term(arena + p.off, p.len);
-      if (p.boolean)
-        xd.add_boolean_term(term);
-      else if (p.pos)
-        xd.add_posting(term, p.pos, p.wdf);
-      else
-        xd.add_term(term, p.wdf);
-    }
-    std::string idterm(d->id_term.data, d->id_term.len);
-    xd.add_boolean_term(idterm);
-    if (d->date[0]) xd.add_value(PRESSE_SLOT_DATE, d->date);
-    if (d->entities.len) xd.add_value(PRESSE_SLOT_ENTITIES, std::string(d->entities.data, d->entities.len));
-    if (d->fingerprint[0]) xd.add_value(PRESSE_SLOT_FINGERPRINT, d->fingerprint);
-    xd.set_data(std::string(d->data.data ? d->data.data : "", d->data.len));
-    db->wdb->replace_document(idterm, xd);
-    return (int)PRESSE_OK;
+  return guard_nodrain(db, [&] {
+    queued_doc qd;
+    qd.idterm.assign(d->id_term.data, d->id_term.len);
+    qd.doc = xapian_doc(d);
+    return enqueue(db, qd);
+  });
+}
+
+int presse_db_commit_queued(presse_db *db) {
+  if (int rc = need_writable(db)) return rc;
+  return guard_nodrain(db, [&] {
+    queued_doc marker;
+    marker.commit = true;
+    return enqueue(db, marker);
   });
 }
 

@@ -27,8 +27,13 @@ void presse_db_close(presse_db *db);
 /* The text of the last error on db; owned by db, valid until the next call on it. */
 const char *presse_db_errmsg(const presse_db *db);
 
-/* Adds or replaces (on its Q term) a document. */
+/* Adds or replaces (on its Q term) a document. A writer thread stores it in Xapian while the
+ * caller builds the next one: a failure to store it is returned by the next call on db. Every
+ * other call first waits until what was put is stored. */
 int presse_db_put(presse_db *db, const presse_doc *doc);
+/* Commits what was put before, on the writer thread, without waiting for it (the indexer's
+ * batches); a failure is returned by the next call on db. presse_db_commit waits. */
+int presse_db_commit_queued(presse_db *db);
 /* Removes the document with this id; PRESSE_ENOTFOUND if there is none. */
 int presse_db_remove(presse_db *db, const char *id);
 int presse_db_commit(presse_db *db);
