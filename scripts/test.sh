@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds presse and runs the whole test suite twice: an optimised build, then one under
-# AddressSanitizer and UndefinedBehaviorSanitizer. Warnings are errors in both.
+# AddressSanitizer and UndefinedBehaviorSanitizer. Then the tests that drive the store's writer
+# thread (store, indexer, the kill -9 test) under ThreadSanitizer. Warnings are errors in all.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh
@@ -11,3 +12,6 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPRESSE_SANITIZE=ON -DPRESSE_
 cmake --build build-asan -j2
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j2
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DPRESSE_TSAN=ON -DPRESSE_WERROR=ON >/dev/null
+cmake --build build-tsan -j2 --target presse-index presse-query test_store test_indexer compound-lexicon
+TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -j2 -R '^(store|indexer|e2e_crash)$'
