@@ -79,6 +79,8 @@ constexpr double kDefaultB = 0.75;
 // Documents the writer thread may have waiting: enough to smooth out one long release, little
 // memory (a built Xapian::Document of a release is some kilobytes).
 constexpr size_t kQueued = 32;
+// Result sets up to this size get an exact count.
+constexpr Xapian::doccount kExactTotal = 100;
 
 template <typename F>
 int guard_nodrain(presse_db *db, F &&f) {
@@ -492,15 +494,18 @@ int presse_db_search(presse_db *db, const presse_qnode *q, const presse_search_o
       if (!(opts && opts->no_collapse)) enq.set_collapse_key(PRESSE_SLOT_FINGERPRINT);
       unsigned offset = opts ? opts->offset : 0, limit = opts && opts->limit ? opts->limit : 10;
       EntitySpy spy;
-      // A page that is not full has seen every match, so its total is exact (query/search.c
-      // relies on that to start the next tier); facets need every match.
-      Xapian::doccount atleast = offset + limit;
+      // Up to 100 matches, and on a page that is not full, every match is seen, so the total is
+      // exact: paging shows the same count on every page, and query/search.c starts its second
+      // tier where the first ends. Facets need every match.
+      Xapian::doccount atleast = std::max<Xapian::doccount>(offset + limit, kExactTotal);
       if (opts && opts->facets) {
         enq.add_matchspy(&spy);
         atleast = db->db->get_doccount();
       }
       Xapian::MSet ms = enq.get_mset(offset, limit, atleast);
-      h->total = ms.get_matches_estimated();
+      // Fewer matches than were checked: the matcher saw them all, and the lower bound is the
+      // count (with duplicates collapsed, Xapian's estimate can still be above it).
+      h->total = ms.get_matches_lower_bound() < atleast ? ms.get_matches_lower_bound() : ms.get_matches_estimated();
       for (auto it = ms.begin(); it != ms.end(); ++it)
         h->hits.push_back({*it, it.get_weight(), it.get_document().get_data(), it.get_collapse_count()});
       if (opts && opts->facets) {
