@@ -148,6 +148,28 @@ static int title_style(const char *v) {
   return 0;
 }
 
+static void walk(owalk *w, xmlNode *n);
+
+/* A paragraph of either format, then a paragraph break. title: its text is the styled title;
+ * drop_generic: unless it is only a genre line ("Pressemitteilung"). */
+static void paragraph(owalk *w, xmlNode *p, int title, int drop_generic) {
+  size_t start = w->out->len;
+  walk(w, p);
+  if (title) {
+    presse_buf_append(&w->styled_title, w->out->data + start, w->out->len - start);
+    trim(&w->styled_title);
+    if (drop_generic && presse_extract_is_generic_header(w->styled_title.data, w->styled_title.len))
+      presse_buf_clear(&w->styled_title);
+  }
+  paragraph_break(w->out);
+}
+
+/* A table cell of either format: its text, then a tab. */
+static void table_cell(owalk *w, xmlNode *c) {
+  walk(w, c);
+  presse_buf_putc(w->out, '\t');
+}
+
 static void walk(owalk *w, xmlNode *n) {
   for (xmlNode *c = n->children; c; c = c->next) {
     if (c->type == XML_TEXT_NODE) {
@@ -183,19 +205,11 @@ static void walk(owalk *w, xmlNode *n) {
         continue;
       if (is(c, "p")) {
         xmlNode *ppr = first(c, "pStyle");
-        int t = !w->styled_title.len && !w->in_title && ppr && title_style(attr_local(ppr, "val"));
-        size_t start = w->out->len;
-        walk(w, c);
-        if (t) {
-          presse_buf_append(&w->styled_title, w->out->data + start, w->out->len - start);
-          trim(&w->styled_title);
-        }
-        paragraph_break(w->out);
+        paragraph(w, c, !w->styled_title.len && !w->in_title && ppr && title_style(attr_local(ppr, "val")), 0);
         continue;
       }
       if (is(c, "tc")) {
-        walk(w, c);
-        presse_buf_putc(w->out, '\t');
+        table_cell(w, c);
         continue;
       }
       walk(w, c);
@@ -221,22 +235,14 @@ static void walk(owalk *w, xmlNode *n) {
       continue;
     if (is(c, "p") || is(c, "h")) {
       const char *lvl = attr_local(c, "outline-level");
-      int t = !w->styled_title.len &&
-              ((is(c, "h") && (!lvl || !strcmp(lvl, "1"))) || title_style(attr_local(c, "style-name")));
-      size_t start = w->out->len;
-      walk(w, c);
-      if (t) {
-        presse_buf_append(&w->styled_title, w->out->data + start, w->out->len - start);
-        trim(&w->styled_title);
-        if (presse_extract_is_generic_header(w->styled_title.data, w->styled_title.len))
-          presse_buf_clear(&w->styled_title);
-      }
-      paragraph_break(w->out);
+      paragraph(w, c,
+                !w->styled_title.len &&
+                    ((is(c, "h") && (!lvl || !strcmp(lvl, "1"))) || title_style(attr_local(c, "style-name"))),
+                1);
       continue;
     }
     if (is(c, "table-cell")) {
-      walk(w, c);
-      presse_buf_putc(w->out, '\t');
+      table_cell(w, c);
       continue;
     }
     walk(w, c);
