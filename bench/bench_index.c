@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "presse/presse.h"
+#include "bench_util.h"
 #include "sanitise.h"
 
 #ifndef PRESSE_INDEX_BIN
@@ -55,11 +56,6 @@ __attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt,
   exit(2);
 }
 
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 /* ---- the documents and the queries ---- */
 
@@ -238,7 +234,7 @@ typedef struct child_run {
 static child_run run_child(char *const argv[], const char *stdout_path) {
   child_run r = {0};
   fflush(NULL);
-  double t0 = now();
+  double t0 = bench_now();
   pid_t pid = fork();
   if (pid < 0) die("fork: %s", strerror(errno));
   if (pid == 0) {
@@ -255,7 +251,7 @@ static child_run run_child(char *const argv[], const char *stdout_path) {
   int st;
   while (wait4(pid, &st, 0, &ru) < 0)
     if (errno != EINTR) die("wait4: %s", strerror(errno));
-  r.wall = now() - t0;
+  r.wall = bench_now() - t0;
   r.cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
           (double)ru.ru_stime.tv_usec / 1e6;
   r.maxrss_kb = ru.ru_maxrss;
@@ -318,7 +314,7 @@ static void presse_queries(presse_db *db, presse_analyzer *a, const corpus *c, i
   volatile size_t sink = 0;
   for (int pass = 0; pass < 2; pass++) {
     for (size_t i = 0; i < c->nq; i++) {
-      double t0 = now();
+      double t0 = bench_now();
       presse_query *q = NULL;
       presse_hits *h = NULL;
       int rc = presse_query_parse(&q, a, c->q[i].text);
@@ -330,7 +326,7 @@ static void presse_queries(presse_db *db, presse_analyzer *a, const corpus *c, i
         const char *d = presse_hits_data(h, k, &len);
         sink += len + (d && len ? (unsigned char)d[len - 1] : 0);
       }
-      double t1 = now();
+      double t1 = bench_now();
       if (pass == 0) {
         presse_hits_free(h);
         presse_query_free(q);
@@ -601,7 +597,7 @@ int main(int argc, char **argv) {
   double *xt = malloc((c.nq ? c.nq : 1) * (size_t)qpasses * sizeof *xt);
   if (!pt || !xt) die("%s", "out of memory");
   size_t perr = 0;
-  double tq = now();
+  double tq = bench_now();
   {
     presse_db *db = NULL;
     if (presse_db_open(&db, pdb_dir, PRESSE_DB_READ) != PRESSE_OK)
@@ -615,7 +611,7 @@ int main(int argc, char **argv) {
     presse_analyzer_free(a);
     presse_db_close(db);
   }
-  tq = now() - tq;
+  tq = bench_now() - tq;
   for (size_t i = 0; i < c.nq; i++) {
     qsort(pt + i * (size_t)qpasses, (size_t)qpasses, sizeof *pt, cmp_double);
     qsort(xt + i * (size_t)qpasses, (size_t)qpasses, sizeof *xt, cmp_double);

@@ -18,17 +18,13 @@
 #include "presse/analysis.h"
 #include "presse/presse.h"
 #include "tests/compound_table.h"
+#include "bench/bench_util.h"
 #include "util/buf.h"
 
 #ifndef BENCH_SOURCE_DIR
 #define BENCH_SOURCE_DIR "."
 #endif
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* The folded words of the text, NUL-separated in one buffer. */
 typedef struct {
@@ -44,18 +40,6 @@ static int collect(void *ctx, const presse_term *t) {
   return 0;
 }
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  presse_buf b = PRESSE_BUF_INIT;
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-    if (presse_buf_append(&b, chunk, n)) break;
-  fclose(f);
-  *len = b.len;
-  return presse_buf_detach(&b);
-}
 
 static void add_text(presse_analyzer *a, word_list *wl, const char *text, size_t len) {
   presse_analyze(a, text, len, NULL, collect, wl);
@@ -63,7 +47,7 @@ static void add_text(presse_analyzer *a, word_list *wl, const char *text, size_t
 
 static void add_file(presse_analyzer *a, word_list *wl, const char *path) {
   size_t len = 0;
-  char *data = slurp(path, &len);
+  char *data = bench_slurp(path, &len);
   if (!data) return;
   size_t pl = strlen(path);
   if (pl > 6 && strcmp(path + pl - 6, ".jsonl") == 0) {
@@ -122,10 +106,10 @@ int main(int argc, char **argv) {
     }
   }
 
-  double t0 = now();
+  double t0 = bench_now();
   presse_compound *c = NULL;
   int rc = presse_compound_new(&c, NULL);
-  double load_ms = (now() - t0) * 1e3;
+  double load_ms = (bench_now() - t0) * 1e3;
   if (rc != PRESSE_OK) {
     fprintf(stderr, "bench-compound: no compound lexicon (%d); build it or set PRESSE_LEXICON\n", rc);
     return 1;
@@ -174,14 +158,14 @@ int main(int argc, char **argv) {
   }
   int rounds = 0;
   volatile size_t sink = 0;
-  t0 = now();
+  t0 = bench_now();
   double elapsed;
   do {
     for (size_t i = 0; i < wl.count; i++)
       sink += (size_t)presse_compound_split(c, wl.words.data + off[i], len[i], parts,
                                             PRESSE_COMPOUND_MAX_PARTS);
     rounds++;
-    elapsed = now() - t0;
+    elapsed = bench_now() - t0;
   } while (elapsed < 1.0);
   double per_word = elapsed * 1e6 / ((double)wl.count * rounds);
   printf("running text: %zu words, %zu of 6+ bytes, %zu split (%.1f%%), %.2f parts per split word\n",

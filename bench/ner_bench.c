@@ -14,12 +14,8 @@
 
 #include "ner/ner_internal.h"
 #include "presse/presse.h"
+#include "bench/bench_util.h"
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 int main(int argc, char **argv) {
   const char *path = "/work/shared/data/corpora/berlin-polizei-2020-2022/docs.jsonl", *modelp = NULL;
@@ -73,7 +69,7 @@ int main(int argc, char **argv) {
   ner_tokens_free(&tk);
   double best = 1e30;
   for (int r = 0; r < repeat; r++) {
-    double t0 = now();
+    double t0 = bench_now();
     ents = 0;
     for (size_t i = 0; i < n; i++) {
       presse_ner_entity *e;
@@ -83,7 +79,7 @@ int main(int argc, char **argv) {
         presse_ner_entities_free(e, ne);
       }
     }
-    double dt = now() - t0;
+    double dt = bench_now() - t0;
     if (dt < best) best = dt;
   }
   printf("presse-ner-bench: %s\n", path);

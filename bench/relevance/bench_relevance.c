@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "presse/presse.h"
+#include "bench/bench_util.h"
 #include "bench/sanitise.h"
 #include "tests/compound_table.h"
 
@@ -91,25 +92,6 @@ static char *xstrdup(const char *s) {
   char *p = strdup(s);
   if (!p) die("%s", "out of memory");
   return p;
-}
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  presse_buf b = PRESSE_BUF_INIT;
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-    if (presse_buf_append(&b, chunk, n)) die("%s", "out of memory");
-  fclose(f);
-  *len = b.len;
-  return b.data ? presse_buf_detach(&b) : xstrdup("");
 }
 
 /* ---- documents, queries, judgments ---- */
@@ -303,7 +285,8 @@ static int load_corpus(qset *s, const char *dir) {
     char p[4096], abs[PATH_MAX];
     snprintf(p, sizeof p, "%s/%s", dir, names[i]);
     size_t len;
-    char *text = slurp(p, &len);
+    char *text = bench_slurp(p, &len);
+    if (!text && errno == ENOMEM) die("%s", "out of memory");
     if (!text || !realpath(p, abs)) {
       free(text);
       free(names[i]);
@@ -634,7 +617,7 @@ static int first_line_title; /* --first-line-title: let presse take a title from
 
 static int presse_setup(presse_sys *p, const qset *s, const char *dir, char *why, size_t whysz) {
   memset(p, 0, sizeof *p);
-  double t0 = now();
+  double t0 = bench_now();
   presse_db *db = NULL;
   int rc = presse_db_open(&db, dir, PRESSE_DB_WRITE);
   if (rc != PRESSE_OK) {
@@ -669,7 +652,7 @@ static int presse_setup(presse_sys *p, const qset *s, const char *dir, char *why
     snprintf(why, whysz, "commit failed: %s", presse_strerror(rc));
     return -1;
   }
-  p->index_s = now() - t0;
+  p->index_s = bench_now() - t0;
   if (presse_db_open(&p->db, dir, PRESSE_DB_READ) != PRESSE_OK || presse_analyzer_new(&p->a) != PRESSE_OK) {
     snprintf(why, whysz, "cannot reopen the index: %s", presse_db_errmsg(p->db));
     presse_db_close(p->db);
@@ -742,12 +725,12 @@ static void presse_run(presse_sys *p, const qset *s, int form, double k1, double
   opts.no_collapse = !presse_collapse;
   opts.bm25_k1 = k1;
   opts.bm25_b = b;
-  double t0 = now();
+  double t0 = bench_now();
   for (size_t i = 0; i < s->nq; i++) {
     int n = 0;
     presse_one(p, s, p->text[form][i], form == FORM_SHIPPED, &opts, r->top + i * TOPK, &n, r);
   }
-  r->query_s = now() - t0;
+  r->query_s = bench_now() - t0;
   r->index_s = p->index_s;
   r->ran = 1;
 }
@@ -846,7 +829,7 @@ static void sqlite_run(const qset *s, result *r) {
 #ifdef HAVE_SQLITE3
   sqlite3 *db = NULL;
   sqlite3_stmt *st = NULL;
-  double t0 = now();
+  double t0 = bench_now();
   if (sqlite3_open(":memory:", &db) != SQLITE_OK) {
     snprintf(r->why, sizeof r->why, "sqlite3_open: %s", sqlite3_errmsg(db));
     sqlite3_close(db);
@@ -869,8 +852,8 @@ static void sqlite_run(const qset *s, result *r) {
   }
   sqlite3_finalize(st);
   sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-  r->index_s = now() - t0;
-  t0 = now();
+  r->index_s = bench_now() - t0;
+  t0 = bench_now();
   if (sqlite3_prepare_v2(db, "SELECT rowid FROM d WHERE d MATCH ?1 ORDER BY bm25(d), rowid LIMIT 10", -1, &st, NULL) !=
       SQLITE_OK)
     die("sqlite prepare: %s", sqlite3_errmsg(db));
@@ -889,7 +872,7 @@ static void sqlite_run(const qset *s, result *r) {
   }
   sqlite3_finalize(st);
   sqlite3_close(db);
-  r->query_s = now() - t0;
+  r->query_s = bench_now() - t0;
   r->ran = 1;
 #else
   (void)s;
@@ -1040,7 +1023,7 @@ static void pg_run(const qset *s, result *r) {
   }
   PQsetNoticeProcessor(c, pg_quiet, NULL);
   snprintf(pg_version, sizeof pg_version, "%s", PQparameterStatus(c, "server_version"));
-  double t0 = now();
+  double t0 = bench_now();
   if (!pg_ok(c, "DROP TABLE IF EXISTS d", r->why, sizeof r->why) ||
       !pg_ok(c,
              "CREATE TABLE d (i int PRIMARY KEY, body text, "
@@ -1070,8 +1053,8 @@ static void pg_run(const qset *s, result *r) {
     PQfinish(c);
     return;
   }
-  r->index_s = now() - t0;
-  t0 = now();
+  r->index_s = bench_now() - t0;
+  t0 = bench_now();
   res = PQprepare(c, "q",
                   "SELECT i FROM d, to_tsquery('german', $1) q WHERE tsv @@ q "
                   "ORDER BY ts_rank(tsv, q) DESC, i LIMIT 10",
@@ -1098,7 +1081,7 @@ static void pg_run(const qset *s, result *r) {
     }
     PQclear(res);
   }
-  r->query_s = now() - t0;
+  r->query_s = bench_now() - t0;
   presse_buf_free(&b);
   PQfinish(c);
   r->ran = 1;
@@ -1429,7 +1412,7 @@ int main(int argc, char **argv) {
 
   double load[3] = {0};
   if (getloadavg(load, 3) < 0) load[0] = -1;
-  double t_start = now();
+  double t_start = bench_now();
   printf("bench-relevance: presse %s, Xapian %s", PRESSE_VERSION, BENCH_XAPIAN_VERSION);
 #ifdef HAVE_SQLITE3
   printf(", SQLite %s", sqlite3_libversion());
@@ -1510,7 +1493,7 @@ int main(int argc, char **argv) {
         printf("\n");
       }
   }
-  printf("\ntotal %.0f s\n", now() - t_start);
+  printf("\ntotal %.0f s\n", bench_now() - t_start);
   if (dump) fclose(dump);
   for (int t = 0; t < 2; t++) {
     qset_free(&sets[t]);
