@@ -95,3 +95,19 @@ int presse_fold_append(presse_folder *f, const char *s, size_t len, presse_buf *
     return PRESSE_OK;
   }
 }
+
+size_t presse_fold_small(const char *s, size_t len, char *out, size_t cap) {
+  int32_t cps[64];
+  const utf8proc_option_t opts =
+      UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE;
+  utf8proc_ssize_t n = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, cps, 64, opts);
+  if (n <= 0 || n > 64) return 0;
+  n = utf8proc_normalize_utf32(cps, n, opts);
+  if (n <= 0) return 0;
+  size_t o = 0;
+  for (utf8proc_ssize_t k = 0; k < n; k++) {
+    if (o + 4 > cap) return 0;
+    o += (size_t)utf8proc_encode_char(cps[k], (utf8proc_uint8_t *)out + o);
+  }
+  return fold_digraphs(out, o);
+}

@@ -9,13 +9,15 @@
 
 #include <utf8proc.h>
 
+#include "analysis/compound.h"
+#include "analysis/normalize.h"
 #include "ner/ner_internal.h"
 
 enum {
   F_BIAS = 1, F_WORD, F_LOWER, F_PRE1, F_PRE2, F_PRE3, F_PRE4, F_SUF1, F_SUF2, F_SUF3, F_SUF4,
   F_SUF5, F_SHAPE, F_CAP, F_LM1, F_LP1, F_LM2, F_LP2, F_BIM, F_BIP, F_SHM, F_SHP, F_GAZ0,
   F_GAZM, F_GAZP, F_GAZSPAN, F_CL0, F_CLC0, F_CLM, F_CLP, F_HYLAST, F_HYFIRST, F_HYGAZ, F_LEN,
-  F_CAPCTX, F_CLC_M, F_CLC_P, F_QUOTE, F_SUFM, F_SUFP
+  F_CAPCTX, F_CLC_M, F_CLC_P, F_QUOTE, F_SUFM, F_SUFP, F_LEX, F_LEXM, F_LEXP
 };
 
 #define LOWMAX 64
@@ -23,7 +25,7 @@ enum {
 typedef struct tokinfo {
   uint64_t low, shape, suf; /* suf: last 4 code points of a long word, else the whole word */
   uint32_t gaz, cl;
-  uint8_t cap, ncp, ll;
+  uint8_t cap, ncp, ll, lex;
   char lowbuf[LOWMAX + 8];
   uint8_t cpend[LOWMAX];
 } tokinfo;
@@ -38,6 +40,27 @@ static inline uint32_t fx(unsigned tmpl, uint64_t h, uint32_t mask) {
   return (uint32_t)h & mask;
 }
 static inline uint64_t hs(const void *p, size_t n) { return ner_hash_bytes(0xcbf29ce484222325ULL, p, n); }
+
+/* The dictionary class of a word: 0 not in the lexicon, 1-7 the KNOWN/NOUN/VERB bits of a listed
+ * form, 8 a form listed only as a compound part, 9 a compound of listed words, 15 not a word. A
+ * capitalised word the dictionary does not know is the strongest hint of a name that German
+ * capitalisation leaves: every noun is capitalised, but most nouns are in the dictionary. */
+static uint8_t lex_class(const presse_compound *lex, const char *s, size_t n, uint8_t cap) {
+  if (!(cap <= 2 || cap == 5) || n < 2) return 15;
+  char buf[PRESSE_COMPOUND_MAX_WORD + 8];
+  size_t fl = presse_fold_small(s, n, buf, PRESSE_COMPOUND_MAX_WORD);
+  if (!fl) return 0;
+  unsigned f = presse_compound_lookup(lex, buf, fl);
+  if (f) {
+    unsigned c = ((f & PRESSE_LEX_KNOWN) ? 1u : 0u) | ((f & PRESSE_LEX_NOUN) ? 2u : 0u) | ((f & PRESSE_LEX_VERB) ? 4u : 0u);
+    return (uint8_t)(c ? c : 8u);
+  }
+  if (fl >= 6) {
+    presse_compound_part parts[4];
+    if (presse_compound_split(lex, buf, fl, parts, 4) > 1) return 9;
+  }
+  return 0;
+}
 
 /* Lower-cases a token (code point by code point) into buf; returns the byte length and fills
  * cpend[k] = byte end of the k-th code point (up to 64 of them). */
@@ -142,6 +165,7 @@ void ner_sentence_features(const ner_featctx *ctx, const char *const *tok, const
     ti[i].cap = cap;
     ti[i].gaz = (cap == 1 || cap == 2 || cap == 5 || ll <= 4) ? ner_gaz_get(ctx->gaz, tok[i], len[i]) & ~NER_GAZ_PREFIX : 0;
     ti[i].cl = ctx->clusters ? ner_gaz_get(ctx->clusters, tok[i], len[i]) : 0;
+    ti[i].lex = ctx->lex ? lex_class(ctx->lex, tok[i], len[i], cap) : 0;
     span[i] = 0;
   }
   /* Longest gazetteer matches over token sequences, left to right. span = mask | 1<<31 for B. */
@@ -253,6 +277,11 @@ void ner_sentence_features(const ner_featctx *ctx, const char *const *tok, const
     if (k + 2 <= NER_MAXF) {
       f[k++] = fx(F_SUFM, i > 0 ? ti[i - 1].suf : BOS, M);
       f[k++] = fx(F_SUFP, i + 1 < n ? ti[i + 1].suf : EOS, M);
+    }
+    if (ctx->lex && k + 3 <= NER_MAXF) {
+      f[k++] = fx(F_LEX, (uint64_t)ti[i].lex * 16 + capi, M);
+      f[k++] = fx(F_LEXM, i > 0 ? ti[i - 1].lex : 99, M);
+      f[k++] = fx(F_LEXP, i + 1 < n ? ti[i + 1].lex : 99, M);
     }
     if (ctx->domain) {
       size_t base = k;

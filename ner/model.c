@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/compound.h"
 #include "ner/ner_internal.h"
 #include "presse/presse.h"
 
@@ -98,6 +99,7 @@ void presse_ner_model_free(presse_ner_model *m) {
   free(m->w);
   ner_gaz_free(m->gaz);
   ner_gaz_free(m->clusters);
+  presse_compound_free(m->lex);
   free(m->path);
   free(m);
 }
@@ -233,6 +235,13 @@ static int load_file(presse_ner_model **out, const char *path, char *err, size_t
   if (rc) goto fail;
   m->scale = scale;
   m->flags = flags;
+  if ((flags & NER_MODEL_LEXICON) && (rc = presse_compound_new(&m->lex, NULL)) != 0) {
+    snprintf(err, errlen, "%s: the model needs the word lexicon (compound.lex), which %s", path,
+             rc == PRESSE_ENOTFOUND ? "was not found (set PRESSE_LEXICON)" : "could not be read");
+    presse_ner_model_free(m);
+    free(buf);
+    return rc == PRESSE_ENOMEM ? rc : PRESSE_ENOTFOUND;
+  }
   memcpy(m->trans, trans, sizeof trans);
   memcpy(m->bias, bias, sizeof bias);
   size_t rows = (size_t)1 << bits;
@@ -365,7 +374,7 @@ void ner_tagbuf_free(ner_tagbuf *b) {
 void ner_model_tag(const presse_ner_model *m, ner_tagbuf *b, const char *const *tok, const size_t *len,
                    size_t n, uint8_t *tags) {
   ner_featctx ctx = {m->gaz, m->clusters, ((uint32_t)1 << m->hash_bits) - 1,
-                     (m->flags & NER_MODEL_AUGMENTED) ? 1u : 0u};
+                     (m->flags & NER_MODEL_AUGMENTED) ? 1u : 0u, m->lex};
   ner_sentence_features(&ctx, tok, len, n, b->feats, b->nfeat);
   for (size_t i = 0; i < n; i++) {
     int32_t acc[NER_LANES] = {0};

@@ -112,6 +112,9 @@ typedef struct ner_featctx {
   uint32_t mask;                /* (1 << hash_bits) - 1 */
   unsigned domain;              /* 0: plain features; else every feature also gets a copy salted
                                    with the domain (Daume 2007 feature augmentation; 1 = target) */
+  const struct presse_compound *lex; /* the word lexicon (analysis/compound.h), or NULL: gives each
+                                        word its dictionary class (unknown, noun, other word, verb,
+                                        compound of known words) */
 } ner_featctx;
 
 /* Computes the hashed feature rows of every token of one sentence: feats[i*NER_MAXF2 + k] for
@@ -120,6 +123,7 @@ void ner_sentence_features(const ner_featctx *ctx, const char *const *tok, const
                            size_t n, uint32_t *feats, uint8_t *nfeat);
 
 #define NER_MODEL_AUGMENTED 1u
+#define NER_MODEL_LEXICON 2u /* features use the word lexicon (ner_featctx.lex) */
 
 /* The bucket of the domain-salted copy of feature bucket f. */
 uint32_t ner_feature_augment(uint32_t f, unsigned domain, uint32_t mask);
@@ -138,6 +142,8 @@ struct presse_ner_model {
   uint32_t flags;                 /* NER_MODEL_AUGMENTED */
   ner_gaz *gaz;
   ner_clusters *clusters;
+  struct presse_compound *lex;    /* with NER_MODEL_LEXICON: the word lexicon, loaded by the
+                                     default lookup (analysis/compound.h) */
   char *path;
 };
 
@@ -194,6 +200,7 @@ typedef struct ner_train_opts {
   int augment; /* domain feature augmentation: target sentences vs each other source */
   int mix;     /* > 1: train this many perceptrons on differently shuffled orders (seeds seed,
                   seed+1, ...) and average their weights (parameter mixing); 0 or 1: one */
+  int lexicon;    /* dictionary-class features from the word lexicon (default lookup) */
   double bias[3]; /* decode-time emission bias for PER, LOC, ORG (B- and I-), in weight units */
 } ner_train_opts;
 

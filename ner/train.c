@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/compound.h"
 #include "ner/ner_internal.h"
 #include "presse/presse.h"
 
@@ -173,7 +174,11 @@ int ner_train(const ner_train_opts *o, const ner_corpus *c, ner_gaz *gaz, ner_cl
     rc = PRESSE_ENOMEM;
     goto done;
   }
-  ner_featctx ctx = {gaz, clusters, (uint32_t)(rows - 1), 0};
+  if (o->lexicon) {
+    if ((rc = presse_compound_new(&m->lex, NULL)) != 0) goto done;
+    m->flags |= NER_MODEL_LEXICON;
+  }
+  ner_featctx ctx = {gaz, clusters, (uint32_t)(rows - 1), 0, m->lex};
   if (o->augment) m->flags |= NER_MODEL_AUGMENTED;
   size_t pos = 0;
   for (size_t i = 0; i < c->n; i++) {

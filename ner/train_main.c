@@ -19,7 +19,7 @@
 static void usage(void) {
   fprintf(stderr,
           "usage: presse-ner-train -o MODEL [--gazetteer TSV] [--clusters TSV] [--epochs N] [--bits B]\n"
-          "                        [--seed N] [--mix K] [--bias B|P,L,O] [-v] [--folds K --fold I --cv FILE[:W]] FILE[:W]...\n");
+          "                        [--seed N] [--mix K] [--bias B|P,L,O] [--lexicon] [-v] [--folds K --fold I --cv FILE[:W]] FILE[:W]...\n");
 }
 
 /* "path:2.5" -> weight 2.5; a path may itself contain ':' only if followed by a weight. */
@@ -63,6 +63,7 @@ int main(int argc, char **argv) {
     else if (strcmp(a, "--fold") == 0 && more) fold = atoi(argv[++i]);
     else if (strcmp(a, "--cv") == 0 && more) cv = argv[++i];
     else if (strcmp(a, "--augment") == 0) o.augment = 1;
+    else if (strcmp(a, "--lexicon") == 0) o.lexicon = 1;
     else if (strcmp(a, "--target") == 0 && more) targets[ntargets++] = argv[++i];
     else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) o.verbose = 1;
     else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {

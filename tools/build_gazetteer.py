@@ -177,6 +177,30 @@ Borussia_Dortmund Schalke_04 UEFA FIFA DFB IOC Caritas Diakonie AWO Arbeiterwohl
 Fraunhofer Max-Planck-Gesellschaft Helmholtz Charité Vivantes BVB HSV VfB""".split():
     add("org", n.replace("_", " "))
 
+# Debian's translation catalogues, when installed: German names of the world's countries and their
+# subdivisions (iso-codes, from ISO 3166 with translations by the Translation Project; LGPL-2.1) and
+# of the world's larger cities (libgeonames-common, data from geonames.org, CC BY 4.0; both the
+# English name catalogue and the German one, which holds the names that differ, "Mailand", "Moskau").
+# Environment: LOCALE_DIR (default /usr/share/locale). Names of up to three letters are left out.
+import gettext, os
+locale_dir = os.environ.get("LOCALE_DIR", "/usr/share/locale")
+def catalogue(lang, domain):
+    path = f"{locale_dir}/{lang}/LC_MESSAGES/{domain}.mo"
+    if not os.path.exists(path):
+        return {}
+    with open(path, "rb") as f:
+        return {k: v for k, v in gettext.GNUTranslations(f)._catalog.items() if isinstance(k, str) and k and v}
+def add_world(kind, name):
+    if len(name) > 3 and not re.search(r"[\d\[\]]", name):
+        add(kind, name)
+for k, v in catalogue("de", "iso_3166-1").items():
+    add_world("country", v)
+for k, v in catalogue("de", "iso_3166-2").items():
+    add_world("state", v)
+for lang in ("en", "de"):
+    for k, v in catalogue(lang, "geonames").items():
+        add_world("city", v)
+
 out = sys.stdout
 out.write("# presse NER gazetteer, compiled by tools/build_gazetteer.py; sources and licences in models/README.md\n")
 for kind, name in sorted(entries):
