@@ -97,6 +97,13 @@ int presse_fold_append(presse_folder *f, const char *s, size_t len, presse_buf *
 }
 
 size_t presse_fold_small(const char *s, size_t len, char *out, size_t cap) {
+  size_t i = 0;
+  while (i < len && (unsigned char)s[i] < 0x80) i++;
+  if (i == len) { /* ASCII: most German words, as in presse_fold_append */
+    if (len == 0 || len > 64 || len > cap) return 0;
+    for (i = 0; i < len; i++) out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
+    return fold_digraphs(out, len);
+  }
   int32_t cps[64];
   const utf8proc_option_t opts =
       UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE;

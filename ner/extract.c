@@ -65,6 +65,14 @@ static int newline_before(const doc *d, size_t i) {
   return i > 0 && memchr(d->text + d->t.tok[i - 1].end, '\n', d->t.tok[i].start - d->t.tok[i - 1].end) != NULL;
 }
 
+/* "Kölner", "Hagener": a place name + "er" that is no place name itself. */
+static int place_adjective(const doc *d, size_t i) {
+  const unsigned places = NER_GAZ_CITY | NER_GAZ_DISTRICT | NER_GAZ_STATE | NER_GAZ_COUNTRY;
+  size_t n = tl(d, i);
+  return n >= 5 && tp(d, i)[n - 2] == 'e' && tp(d, i)[n - 1] == 'r' && !(gaz(d, i) & places) &&
+         (ner_gaz_get(d->m->gaz, tp(d, i), n - 2) & places);
+}
+
 /* An organisation-type noun: a head from the gazetteer ("Verein", "Städtekooperation") or a
  * capitalised compound ending in one ("Integrationszentrum", "Sportverband"). */
 static int org_compound(const doc *d, size_t i);
@@ -405,14 +413,9 @@ static void clean_spans(doc *d) {
     }
     /* "im Kölner Norden", "Berliner Polizei": a place adjective alone is no place (GermEval's
      * LOCderiv, which the tag set leaves out); the whole "Kölner Innenstadt" span stays. */
-    if (v[e].type == PRESSE_NER_LOC && b - a == 1 && tl(d, a) >= 5 && tp(d, a)[tl(d, a) - 2] == 'e' &&
-        tp(d, a)[tl(d, a) - 1] == 'r') {
-      const unsigned places = NER_GAZ_CITY | NER_GAZ_DISTRICT | NER_GAZ_STATE | NER_GAZ_COUNTRY;
-      if (!(gaz(d, a) & places) &&
-          (ner_gaz_get(d->m->gaz, tp(d, a), tl(d, a) - 2) & places)) {
-        d->tags[a] = NER_O;
-        continue;
-      }
+    if (v[e].type == PRESSE_NER_LOC && b - a == 1 && place_adjective(d, a)) {
+      d->tags[a] = NER_O;
+      continue;
     }
     int open = 0;
     for (size_t k = a; k < b; k++) open += tok_eq(d, k, "(") - tok_eq(d, k, ")");
@@ -474,19 +477,31 @@ static void enumerations(doc *d) {
 
 /* "Dresden, 18.07.2025" under a ministry's name, "Kreisverwaltung Ahrweiler": a place name alone
  * is a place, not an organisation (GermEval tags the literal kind, not the metonymy), unless
- * the name lists know it as an organisation too. Runs before admin_units, which then joins
+ * the name lists know it as an organisation too; nor a person, unless they know it as a person's
+ * name ("Ahrweiler" ends like a surname). Runs before admin_units, which then joins
  * "Kreisverwaltung" + place into one ORG. */
 static void lone_places(doc *d) {
   const unsigned places = NER_GAZ_CITY | NER_GAZ_DISTRICT | NER_GAZ_STATE | NER_GAZ_COUNTRY;
-  for (size_t i = 0; i < d->t.n; i++)
-    if (d->tags[i] == 1 + 2 * PRESSE_NER_ORG && (i + 1 == d->t.n || d->tags[i + 1] != 2 + 2 * PRESSE_NER_ORG) &&
-        (gaz(d, i) & places) && !(gaz(d, i) & (NER_GAZ_ORG | NER_GAZ_ORGNAME)))
+  const unsigned persons = NER_GAZ_FIRSTNAME | NER_GAZ_SURNAME | NER_GAZ_PERNAME;
+  for (size_t i = 0; i < d->t.n; i++) {
+    int type = ner_tag_type(d->tags[i]);
+    if (!ner_tag_is_begin(d->tags[i]) || (i + 1 < d->t.n && d->tags[i + 1] == d->tags[i] + 1) || !(gaz(d, i) & places))
+      continue;
+    if ((type == PRESSE_NER_ORG && !(gaz(d, i) & (NER_GAZ_ORG | NER_GAZ_ORGNAME))) ||
+        (type == PRESSE_NER_PER && !(gaz(d, i) & persons)))
       d->tags[i] = 1 + 2 * PRESSE_NER_LOC;
+  }
 }
 
 /* "Stadt Hagen", "Kreis Unna", "Gemeinde Much": in a release the administrative unit before a
  * place name acts as the institution, so the pair becomes one ORG (the place alone stays LOC
- * wherever it stands alone). */
+ * wherever it stands alone). So does any organisation noun right before a place on the same
+ * line: "Polizei Dortmund", "Stadtbibliothek Göttingen", "Kultusministerium Baden-Württemberg"
+ * (not stations and ports: "Hauptbahnhof Köln" is a place). */
+static int station(const doc *d, size_t i) {
+  return ends_with(tp(d, i), tl(d, i), "bahnhof") || ends_with(tp(d, i), tl(d, i), "hafen") ||
+         ends_with(tp(d, i), tl(d, i), "Hafen");
+}
 static void admin_units(doc *d) {
   static const char *const units[] = {"Stadt", "Gemeinde", "Kreis", "Landkreis", "Bezirksamt", "Landeshauptstadt",
                                       "Hansestadt", "Stadtverwaltung", "Kreisverwaltung", "Bezirk", "Markt"};
@@ -494,6 +509,7 @@ static void admin_units(doc *d) {
     if (d->tags[i] != NER_O || d->tags[i + 1] != 1 + 2 * PRESSE_NER_LOC) continue;
     int unit = 0;
     for (size_t u = 0; u < sizeof units / sizeof *units; u++) unit |= tok_eq(d, i, units[u]);
+    if (!unit) unit = org_noun(d, i) && !station(d, i) && !newline_before(d, i + 1) && !place_adjective(d, i + 1);
     if (!unit || d->t.tok[i].end == d->t.tok[i + 1].start || (gaz(d, i + 1) & NER_GAZ_STOP)) continue;
     size_t j = i + 2;
     while (j < d->t.n && d->tags[j] == 2 + 2 * PRESSE_NER_LOC) j++;

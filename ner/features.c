@@ -17,7 +17,7 @@ enum {
   F_BIAS = 1, F_WORD, F_LOWER, F_PRE1, F_PRE2, F_PRE3, F_PRE4, F_SUF1, F_SUF2, F_SUF3, F_SUF4,
   F_SUF5, F_SHAPE, F_CAP, F_LM1, F_LP1, F_LM2, F_LP2, F_BIM, F_BIP, F_SHM, F_SHP, F_GAZ0,
   F_GAZM, F_GAZP, F_GAZSPAN, F_CL0, F_CLC0, F_CLM, F_CLP, F_HYLAST, F_HYFIRST, F_HYGAZ, F_LEN,
-  F_CAPCTX, F_CLC_M, F_CLC_P, F_QUOTE, F_SUFM, F_SUFP, F_LEX, F_LEXM, F_LEXP
+  F_CAPCTX, F_CLC_M, F_CLC_P, F_QUOTE, F_SUFM, F_SUFP, F_LEX, F_LEXM, F_LEXP, F_NG4
 };
 
 #define LOWMAX 64
@@ -283,6 +283,12 @@ void ner_sentence_features(const ner_featctx *ctx, const char *const *tok, const
       f[k++] = fx(F_LEXM, i > 0 ? ti[i - 1].lex : 99, M);
       f[k++] = fx(F_LEXP, i + 1 < n ? ti[i + 1].lex : 99, M);
     }
+    /* Letter 4-grams inside a longer word, neither its first nor its last letter: the parts of
+       a German compound ("Landesverband", "Stadtwerke", "Ölgesellschaft") that the prefixes and
+       suffixes miss. */
+    if (ctx->ngrams && ncp >= 6)
+      for (size_t a = 1; a + 4 <= ncp - 1 && k + 1 < NER_MAXF; a++)
+        f[k++] = fx(F_NG4, hs(lw + ce[a - 1], (size_t)(ce[a + 3] - ce[a - 1])), M);
     if (ctx->domain) {
       size_t base = k;
       for (size_t j = 0; j < base; j++) f[k++] = ner_feature_augment(f[j], ctx->domain, M);

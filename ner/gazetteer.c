@@ -13,6 +13,8 @@
 typedef struct {
   uint32_t off, len; /* into arena; len 0 = empty slot */
   uint32_t mask;
+  uint32_t hash; /* high bits of the key's hash: most probes of other keys end here, without
+                    touching the arena */
 } slot;
 
 struct ner_gaz {
@@ -48,11 +50,12 @@ void ner_gaz_free(ner_gaz *g) {
 size_t ner_gaz_count(const ner_gaz *g) { return g ? g->n : 0; }
 
 static slot *find(const ner_gaz *g, const char *key, size_t len) {
-  size_t i = (size_t)(hkey(key, len) & (g->cap - 1));
+  uint64_t h = hkey(key, len);
+  size_t i = (size_t)(h & (g->cap - 1));
   for (;;) {
     slot *s = &g->tab[i];
     if (s->len == 0) return s;
-    if (s->len == len && memcmp(g->arena + s->off, key, len) == 0) return s;
+    if (s->hash == (uint32_t)(h >> 32) && s->len == len && memcmp(g->arena + s->off, key, len) == 0) return s;
     i = (i + 1) & (g->cap - 1);
   }
 }
@@ -94,6 +97,7 @@ static int put(ner_gaz *g, const char *key, size_t len, unsigned mask) {
   s->off = (uint32_t)g->alen;
   s->len = (uint32_t)len;
   s->mask = mask;
+  s->hash = (uint32_t)(hkey(key, len) >> 32);
   g->alen += len;
   g->n++;
   return 0;

@@ -374,7 +374,8 @@ void ner_tagbuf_free(ner_tagbuf *b) {
 void ner_model_tag(const presse_ner_model *m, ner_tagbuf *b, const char *const *tok, const size_t *len,
                    size_t n, uint8_t *tags) {
   ner_featctx ctx = {m->gaz, m->clusters, ((uint32_t)1 << m->hash_bits) - 1,
-                     (m->flags & NER_MODEL_AUGMENTED) ? 1u : 0u, m->lex};
+                     (m->flags & NER_MODEL_AUGMENTED) ? 1u : 0u, m->lex,
+                     (m->flags & NER_MODEL_NGRAMS) != 0};
   ner_sentence_features(&ctx, tok, len, n, b->feats, b->nfeat);
   for (size_t i = 0; i < n; i++) {
     int32_t acc[NER_LANES] = {0};

@@ -115,6 +115,8 @@ typedef struct ner_featctx {
   const struct presse_compound *lex; /* the word lexicon (analysis/compound.h), or NULL: gives each
                                         word its dictionary class (unknown, noun, other word, verb,
                                         compound of known words) */
+  int ngrams;                   /* letter 4-grams inside words (models trained since format 02 +
+                                   NER_MODEL_NGRAMS; older models were trained without them) */
 } ner_featctx;
 
 /* Computes the hashed feature rows of every token of one sentence: feats[i*NER_MAXF2 + k] for
@@ -124,6 +126,7 @@ void ner_sentence_features(const ner_featctx *ctx, const char *const *tok, const
 
 #define NER_MODEL_AUGMENTED 1u
 #define NER_MODEL_LEXICON 2u /* features use the word lexicon (ner_featctx.lex) */
+#define NER_MODEL_NGRAMS 4u  /* features include letter 4-grams inside words (ner_featctx.ngrams) */
 
 /* The bucket of the domain-salted copy of feature bucket f. */
 uint32_t ner_feature_augment(uint32_t f, unsigned domain, uint32_t mask);

@@ -178,7 +178,8 @@ int ner_train(const ner_train_opts *o, const ner_corpus *c, ner_gaz *gaz, ner_cl
     if ((rc = presse_compound_new(&m->lex, NULL)) != 0) goto done;
     m->flags |= NER_MODEL_LEXICON;
   }
-  ner_featctx ctx = {gaz, clusters, (uint32_t)(rows - 1), 0, m->lex};
+  m->flags |= NER_MODEL_NGRAMS;
+  ner_featctx ctx = {gaz, clusters, (uint32_t)(rows - 1), 0, m->lex, 1};
   if (o->augment) m->flags |= NER_MODEL_AUGMENTED;
   size_t pos = 0;
   for (size_t i = 0; i < c->n; i++) {

@@ -5,6 +5,7 @@
 
 #include "check.h"
 #include "presse/presse.h"
+#include "analysis/normalize.h"
 #include "util/buf.h"
 
 static presse_analyzer *an;
@@ -67,6 +68,7 @@ static void test_utf8(void) {
   CHECK(!presse_utf8_check("B\xfcrger", 6, &off) && off == 1);         /* Latin-1 ü */
 }
 
+#define PRESSE_FOLD_TEST_CAP 64
 static void test_folding(void) {
   char out[64];
   const char *same[] = {"Kühner", "Kuehner", "KÜHNER", "KUEHNER", "Ku\xcc\x88hner" /* NFD */};
@@ -91,6 +93,19 @@ static void test_folding(void) {
   char out2[64];
   presse_analyzer_fold(an, "Staedtekooperation", 18, out2, sizeof out2);
   CHECK_STR(out, out2);
+  /* The allocation-free folding for short words (NER lexicon lookups) agrees with the analyzer's,
+     on the ASCII fast path and through utf8proc alike, and refuses what does not fit. */
+  const char *words[] = {"Kühner", "KUEHNER", "Straße", "Feuer", "Quelle", "Mig\xc2\xadranten", "Çevikkollu",
+                         "Ku\xcc\x88hner", "Integrationszentrum", "Boëthius", "ÖL"};
+  for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+    char small[PRESSE_FOLD_TEST_CAP + 1];
+    size_t n = presse_fold_small(words[i], strlen(words[i]), small, PRESSE_FOLD_TEST_CAP);
+    presse_analyzer_fold(an, words[i], strlen(words[i]), out, sizeof out);
+    CHECK(n == strlen(out) && memcmp(small, out, n) == 0);
+  }
+  char tiny[4];
+  CHECK(presse_fold_small("Integration", 11, tiny, sizeof tiny) == 0);
+  CHECK(presse_fold_small("", 0, tiny, sizeof tiny) == 0);
 }
 
 static void test_dates(void) {

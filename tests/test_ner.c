@@ -413,6 +413,8 @@ static int test_seed(void) {
       {"Im Rat sitzen CDU (12), SPD (9), Grünen (6) und FDP (2).", PRESSE_NER_ORG, "Grünen", NULL},
       {"Pressemeldung der Kreisverwaltung Ahrweiler\n\nDie Bilanz ist gut.", PRESSE_NER_ORG, "Kreisverwaltung Ahrweiler",
        NULL},
+      {"Die Polizei Dortmund bittet um Hinweise.", PRESSE_NER_ORG, "Polizei Dortmund", NULL},
+      {"Die Stadtbibliothek Göttingen öffnet am Montag wieder.", PRESSE_NER_ORG, "Stadtbibliothek Göttingen", NULL},
   };
   for (size_t r = 0; r < sizeof rules / sizeof *rules; r++) {
     CHECK(presse_ner_extract(m, rules[r].text, strlen(rules[r].text), &e, &n) == 0);

@@ -31,7 +31,7 @@ fi
 # 3. The tagger. GermEval is the target domain of the feature augmentation; the other corpora
 #    contribute through the shared feature copies. --mix: the average of MIX perceptrons trained
 #    on differently shuffled orders (parameter mixing), which lowers the run-to-run variance.
-"$build/presse-ner-train" -v -o "$out" --epochs ${EPOCHS:-8} --bits ${BITS:-19} --augment --mix ${MIX:-4} --bias ${BIAS:-14} \
+"$build/presse-ner-train" -v -o "$out" --epochs ${EPOCHS:-8} --bits ${BITS:-19} --augment --mix ${MIX:-4} --bias ${BIAS:-14} --lexicon \
   --gazetteer "$here/models/gazetteer.tsv" --gazetteer "$work/names.tsv" --clusters "$work/clusters.tsv" \
   --target "$data/germeval2014/NER-de-dev.tsv" "$data/germeval2014/NER-de-dev.tsv" \
   "$data/mobie/train.conll" "$data/mobie/dev.conll" "$data/smartdata/v1-train.conll" \
