@@ -97,24 +97,25 @@ int presse_fold_append(presse_folder *f, const char *s, size_t len, presse_buf *
 }
 
 size_t presse_fold_small(const char *s, size_t len, char *out, size_t cap) {
-  size_t i = 0;
+  char tmp[64 * 4];
+  size_t o = 0, i = 0;
   while (i < len && (unsigned char)s[i] < 0x80) i++;
   if (i == len) { /* ASCII: most German words, as in presse_fold_append */
-    if (len == 0 || len > 64 || len > cap) return 0;
-    for (i = 0; i < len; i++) out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
-    return fold_digraphs(out, len);
+    if (len == 0 || len > 64) return 0;
+    for (i = 0; i < len; i++) tmp[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
+    o = len;
+  } else {
+    int32_t cps[64];
+    const utf8proc_option_t opts =
+        UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE;
+    utf8proc_ssize_t n = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, cps, 64, opts);
+    if (n <= 0 || n > 64) return 0;
+    n = utf8proc_normalize_utf32(cps, n, opts);
+    if (n <= 0) return 0;
+    for (utf8proc_ssize_t k = 0; k < n; k++) o += (size_t)utf8proc_encode_char(cps[k], (utf8proc_uint8_t *)tmp + o);
   }
-  int32_t cps[64];
-  const utf8proc_option_t opts =
-      UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE;
-  utf8proc_ssize_t n = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, cps, 64, opts);
-  if (n <= 0 || n > 64) return 0;
-  n = utf8proc_normalize_utf32(cps, n, opts);
-  if (n <= 0) return 0;
-  size_t o = 0;
-  for (utf8proc_ssize_t k = 0; k < n; k++) {
-    if (o + 4 > cap) return 0;
-    o += (size_t)utf8proc_encode_char(cps[k], (utf8proc_uint8_t *)out + o);
-  }
-  return fold_digraphs(out, o);
+  o = fold_digraphs(tmp, o);
+  if (o == 0 || o > cap) return 0;
+  memcpy(out, tmp, o);
+  return o;
 }

@@ -24,8 +24,9 @@ void presse_folder_free(presse_folder *f);
 int presse_fold_append(presse_folder *f, const char *s, size_t len, presse_buf *out);
 
 /* The same folding into out[0..cap) for a short word, with no allocation (the NER tagger's
- * per-token lexicon lookup). Returns the folded length, or 0 when the word is empty, invalid
- * or its folded form needs more than cap bytes or 64 code points. */
+ * per-token lexicon lookup). Returns the folded length, or 0 when the word is empty, invalid,
+ * longer than 64 code points before or after folding, or its folded form needs more than cap
+ * bytes. */
 size_t presse_fold_small(const char *s, size_t len, char *out, size_t cap);
 
 #endif

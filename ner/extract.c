@@ -107,7 +107,7 @@ static int all_lower_word(const doc *d, size_t i) {
 static int cap_adjective(const doc *d, size_t i) {
   const char *s = tp(d, i);
   size_t n = tl(d, i);
-  if (n < 5 || !is_upper_start(d, i) || (gaz(d, i) & ~(unsigned)(NER_GAZ_PERNAME | NER_GAZ_LOCNAME | NER_GAZ_ORGNAME | NER_GAZ_SURNAME)))
+  if (n < 5 || !is_upper_start(d, i) || (gaz(d, i) & ~(unsigned)(NER_GAZ_PERNAME | NER_GAZ_LOCNAME | NER_GAZ_ORGNAME | NER_GAZ_SURNAME | NER_GAZ_WORLD)))
     return 0;
   for (size_t k = 1; k < n; k++)
     if (!(s[k] >= 'a' && s[k] <= 'z') && !(((unsigned char)s[k]) >= 0x80)) return 0;
@@ -144,6 +144,16 @@ static size_t collect(const doc *d, span **out) {
 static void set_span(doc *d, size_t a, size_t b, int type) {
   for (size_t k = a; k < b; k++) d->tags[k] = (uint8_t)(k == a ? 1 + 2 * type : 2 + 2 * type);
   if (b < d->t.n && d->tags[b] != NER_O && !ner_tag_is_begin(d->tags[b])) d->tags[b]--; /* I- -> B- */
+}
+
+/* "Dipl.", "Ing.", "Abs.": a capital, two to four lower-case ASCII letters, a full stop. */
+static int title_abbrev(const doc *d, size_t i) {
+  const char *w = tp(d, i);
+  size_t n = tl(d, i);
+  if (n < 4 || n > 6 || w[n - 1] != '.' || !(w[0] >= 'A' && w[0] <= 'Z')) return 0;
+  for (size_t k = 1; k + 1 < n; k++)
+    if (!(w[k] >= 'a' && w[k] <= 'z')) return 0;
+  return 1;
 }
 
 static int same_tokens(const doc *d, size_t a, size_t b, size_t c) {
@@ -308,6 +318,28 @@ static void extend_orgs(doc *d) {
 /* Städtekooperation „Integration.Interkommunal“, Verein "Kinderzeit": a quoted capitalised name
  * right after an organisation-type noun is that organisation's name. The tagger rarely sees
  * such names (often no ordinary word at all) and has no dictionary for them. */
+/* "Projektleiter Dipl.-Ing. Torsten Wünsche", "Dr. Karl Heinrich Brömmelkamp": after a title, a
+ * known first name and the capitalised words that follow it on the line (up to three words in
+ * all) are a person, even where the tagger missed them (a surname that is also a noun). */
+static int ends_title(const doc *d, size_t i) {
+  const char *w = tp(d, i);
+  size_t n = tl(d, i);
+  return (gaz(d, i) & NER_GAZ_TITLE) || title_abbrev(d, i) ||
+         (n >= 4 && w[n - 1] == '.' && (memcmp(w + n - 4, "Ing.", 4) == 0 || memcmp(w + n - 4, "med.", 4) == 0));
+}
+static void titled_persons(doc *d) {
+  for (size_t i = 1; i + 1 < d->t.n; i++) {
+    if (d->tags[i] != NER_O || !ends_title(d, i - 1) || !(gaz(d, i) & NER_GAZ_FIRSTNAME) || !is_upper_start(d, i))
+      continue;
+    size_t j = i + 1;
+    while (j < d->t.n && j < i + 3 && d->tags[j] == NER_O && is_upper_start(d, j) && (d->t.tok[j].flags & NER_TOK_WORD) &&
+           !newline_before(d, j) && !(d->t.tok[j].flags & NER_TOK_BREAK) && !(gaz(d, j) & NER_GAZ_STOP))
+      j++;
+    if (j > i + 1) set_span(d, i, j, PRESSE_NER_PER);
+    i = j - 1;
+  }
+}
+
 static void quoted_orgs(doc *d) {
   for (size_t i = 0; i + 3 < d->t.n; i++) {
     if (!org_noun(d, i) || !is_quote_tok(d, i + 1) || !is_upper_start(d, i + 2)) continue;
@@ -360,6 +392,11 @@ static void clean_spans(doc *d) {
   for (size_t e = 0; e < n; e++) {
     size_t a = v[e].a, b = v[e].b;
     if (d->tags[a] != 1 + 2 * v[e].type) continue; /* absorbed by an earlier span's brackets */
+    /* A title or a capitalised abbreviation alone ("Dipl." of "Dipl.-Ing.", "Prof.") is no name. */
+    if (b - a == 1 && ((gaz(d, a) & NER_GAZ_TITLE) || title_abbrev(d, a))) {
+      d->tags[a] = NER_O;
+      continue;
+    }
     /* "Ministerium ruft": a name ends in a name word, not in a lower-case word (legal forms such as
      * "mbH" are in the gazetteer). */
     while (b - a >= 2 && all_lower_word(d, b - 1) && !(gaz(d, b - 1) & NER_GAZ_LEGAL)) d->tags[--b] = NER_O;
@@ -480,15 +517,26 @@ static void enumerations(doc *d) {
  * the name lists know it as an organisation too; nor a person, unless they know it as a person's
  * name ("Ahrweiler" ends like a surname). Runs before admin_units, which then joins
  * "Kreisverwaltung" + place into one ORG. */
+/* Is token i a word of a person's name of two or more tokens somewhere in the text? */
+static int in_full_name(const doc *d, size_t i) {
+  for (size_t k = 0; k + 1 < d->t.n; k++)
+    if (d->tags[k] == 1 + 2 * PRESSE_NER_PER && d->tags[k + 1] == 2 + 2 * PRESSE_NER_PER)
+      for (size_t j = k; j < d->t.n && (j == k || d->tags[j] == 2 + 2 * PRESSE_NER_PER); j++)
+        if (j != i && same_tokens(d, i, i + 1, j)) return 1;
+  return 0;
+}
+
 static void lone_places(doc *d) {
   const unsigned places = NER_GAZ_CITY | NER_GAZ_DISTRICT | NER_GAZ_STATE | NER_GAZ_COUNTRY;
   const unsigned persons = NER_GAZ_FIRSTNAME | NER_GAZ_SURNAME | NER_GAZ_PERNAME;
   for (size_t i = 0; i < d->t.n; i++) {
     int type = ner_tag_type(d->tags[i]);
-    if (!ner_tag_is_begin(d->tags[i]) || (i + 1 < d->t.n && d->tags[i + 1] == d->tags[i] + 1) || !(gaz(d, i) & places))
+    unsigned g = gaz(d, i);
+    if (!ner_tag_is_begin(d->tags[i]) || (i + 1 < d->t.n && d->tags[i + 1] == d->tags[i] + 1) || !(g & places) ||
+        (g & NER_GAZ_ORGHEAD))
       continue;
-    if ((type == PRESSE_NER_ORG && !(gaz(d, i) & (NER_GAZ_ORG | NER_GAZ_ORGNAME))) ||
-        (type == PRESSE_NER_PER && !(gaz(d, i) & persons)))
+    if ((type == PRESSE_NER_ORG && !(g & (NER_GAZ_ORG | NER_GAZ_ORGNAME))) ||
+        (type == PRESSE_NER_PER && !(g & persons) && !in_full_name(d, i)))
       d->tags[i] = 1 + 2 * PRESSE_NER_LOC;
   }
 }
@@ -499,8 +547,10 @@ static void lone_places(doc *d) {
  * line: "Polizei Dortmund", "Stadtbibliothek Göttingen", "Kultusministerium Baden-Württemberg"
  * (not stations and ports: "Hauptbahnhof Köln" is a place). */
 static int station(const doc *d, size_t i) {
-  return ends_with(tp(d, i), tl(d, i), "bahnhof") || ends_with(tp(d, i), tl(d, i), "hafen") ||
-         ends_with(tp(d, i), tl(d, i), "Hafen");
+  static const char *const ends[] = {"bahnhof", "Bahnhof", "hafen", "Hafen"};
+  for (size_t k = 0; k < sizeof ends / sizeof *ends; k++)
+    if (ends_with(tp(d, i), tl(d, i), ends[k])) return 1;
+  return 0;
 }
 static void admin_units(doc *d) {
   static const char *const units[] = {"Stadt", "Gemeinde", "Kreis", "Landkreis", "Bezirksamt", "Landeshauptstadt",
@@ -698,6 +748,7 @@ int presse_ner_extract(const presse_ner_model *m, const char *text, size_t len, 
     if (d.t.tok[i].flags & (NER_TOK_URL | NER_TOK_EMAIL)) d.tags[i] = NER_O;
   ner_tags_repair(d.tags, d.t.n);
   extend_orgs(&d);
+  titled_persons(&d);
   quoted_orgs(&d);
   adjective_orgs(&d);
   if ((rc = consistency(&d))) goto done;

@@ -41,6 +41,12 @@ static inline uint32_t fx(unsigned tmpl, uint64_t h, uint32_t mask) {
 }
 static inline uint64_t hs(const void *p, size_t n) { return ner_hash_bytes(0xcbf29ce484222325ULL, p, n); }
 
+/* Gazetteer bits with tagger features, as bit positions 0..NER_GAZ_NBITS: NER_GAZ_WORLD moves
+ * down to bit NER_GAZ_NBITS. */
+static inline uint32_t feat_bits(unsigned m) {
+  return (m & 0x1FFFu) | ((m & NER_GAZ_WORLD) ? (1u << NER_GAZ_NBITS) : 0u);
+}
+
 /* The dictionary class of a word: 0 not in the lexicon, 1-7 the KNOWN/NOUN/VERB bits of a listed
  * form, 8 a form listed only as a compound part, 9 a compound of listed words, 15 not a word. A
  * capitalised word the dictionary does not know is the strongest hint of a name that German
@@ -163,7 +169,7 @@ void ner_sentence_features(const ner_featctx *ctx, const char *const *tok, const
     ti[i].shape = hs(shape, sl);
     ti[i].suf = ncp > 6 ? hs(lowbuf + cpend[ncp - 5], ll - cpend[ncp - 5]) : ti[i].low;
     ti[i].cap = cap;
-    ti[i].gaz = (cap == 1 || cap == 2 || cap == 5 || ll <= 4) ? ner_gaz_get(ctx->gaz, tok[i], len[i]) & ~NER_GAZ_PREFIX : 0;
+    ti[i].gaz = (cap == 1 || cap == 2 || cap == 5 || ll <= 4) ? feat_bits(ner_gaz_get(ctx->gaz, tok[i], len[i])) : 0;
     ti[i].cl = ctx->clusters ? ner_gaz_get(ctx->clusters, tok[i], len[i]) : 0;
     ti[i].lex = ctx->lex ? lex_class(ctx->lex, tok[i], len[i], cap) : 0;
     span[i] = 0;
@@ -187,7 +193,7 @@ void ner_sentence_features(const ner_featctx *ctx, const char *const *tok, const
         if (!m) break;
         if (m & ~NER_GAZ_PREFIX) {
           best = j - i + 1;
-          bestmask = m & ~NER_GAZ_PREFIX;
+          bestmask = feat_bits(m);
         }
         if (!(m & NER_GAZ_PREFIX)) break;
       }
@@ -233,7 +239,7 @@ void ner_sentence_features(const ner_featctx *ctx, const char *const *tok, const
     f[k++] = fx(F_SHP, i + 1 < n ? ti[i + 1].shape : EOS, M);
     f[k++] = fx(F_CAPCTX, (uint64_t)(i > 0 ? ti[i - 1].cap + 1 : 0) * 100 + (uint64_t)cap * 10 +
                                (i + 1 < n ? ti[i + 1].cap + 1 : 0), M);
-    for (unsigned b = 0; b < NER_GAZ_NBITS; b++) {
+    for (unsigned b = 0; b <= NER_GAZ_NBITS; b++) {
       if (ti[i].gaz & (1u << b)) f[k++] = fx(F_GAZ0, b * 8 + cap, M);
       if (i > 0 && (ti[i - 1].gaz & (1u << b))) f[k++] = fx(F_GAZM, b, M);
       if (i + 1 < n && (ti[i + 1].gaz & (1u << b))) f[k++] = fx(F_GAZP, b, M);
@@ -264,9 +270,9 @@ void ner_sentence_features(const ner_featctx *ctx, const char *const *tok, const
       f[k++] = fx(F_HYLAST, hs(lb2, l2), M);
       l2 = lower_token(tok[i], fl, lb2, ce2, &ncp2, &cap2, sh2, &sl2);
       f[k++] = fx(F_HYFIRST, hs(lb2, l2), M);
-      unsigned g1 = ner_gaz_get(ctx->gaz, tok[i], fl) & ~NER_GAZ_PREFIX;
-      unsigned g2 = ner_gaz_get(ctx->gaz, last, lastl) & ~NER_GAZ_PREFIX;
-      for (unsigned b = 0; b < NER_GAZ_NBITS && k < NER_MAXF - 2; b++) {
+      unsigned g1 = feat_bits(ner_gaz_get(ctx->gaz, tok[i], fl));
+      unsigned g2 = feat_bits(ner_gaz_get(ctx->gaz, last, lastl));
+      for (unsigned b = 0; b <= NER_GAZ_NBITS && k < NER_MAXF - 2; b++) {
         if (g1 & (1u << b)) f[k++] = fx(F_HYGAZ, b, M);
         if (g2 & (1u << b)) f[k++] = fx(F_HYGAZ, 100 + b, M);
       }

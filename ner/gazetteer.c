@@ -126,7 +126,7 @@ static const struct {
              {"orghead", NER_GAZ_ORGHEAD}, {"title", NER_GAZ_TITLE},     {"org", NER_GAZ_ORG},
              {"per", NER_GAZ_PERNAME},     {"loc", NER_GAZ_LOCNAME},     {"orgname", NER_GAZ_ORGNAME},
              {"surname", NER_GAZ_SURNAME},
-             {"orgsuffix", NER_GAZ_ORGSUF}, {"stop", NER_GAZ_STOP}};
+             {"orgsuffix", NER_GAZ_ORGSUF}, {"stop", NER_GAZ_STOP}, {"world", NER_GAZ_WORLD}};
 
 int ner_gaz_load_tsv(ner_gaz *g, const char *path, char *err, size_t errlen) {
   FILE *f = fopen(path, "r");

@@ -19,7 +19,8 @@
 #include "ner/ner_internal.h"
 #include "presse/presse.h"
 
-#define MAGIC "PRNERM02"
+#define MAGIC "PRNERM03"    /* as 02, with the dictionary-class and 4-gram feature flags */
+#define MAGIC_V2 "PRNERM02"
 #define MAGIC_V1 "PRNERM01"
 #define MODEL_NAME "ner-de.model"
 
@@ -194,8 +195,8 @@ static int load_file(presse_ner_model **out, const char *path, char *err, size_t
     goto fail;
   }
   if (len < 8 + 8) goto fail;
-  int v1 = memcmp(buf, MAGIC_V1, 8) == 0;
-  if (!v1 && memcmp(buf, MAGIC, 8) != 0) {
+  int v1 = memcmp(buf, MAGIC_V1, 8) == 0, v2 = memcmp(buf, MAGIC_V2, 8) == 0;
+  if (!v1 && !v2 && memcmp(buf, MAGIC, 8) != 0) {
     if (memcmp(buf, "PRNERM", 6) == 0) {
       snprintf(err, errlen, "%s: NER model format %.2s is newer than this program reads (%.2s)", path,
                (const char *)buf + 6, MAGIC + 6);
@@ -211,6 +212,11 @@ static int load_file(presse_ner_model **out, const char *path, char *err, size_t
   memcpy(&flags, buf + p, 4), p += 4;
   memcpy(&scale, buf + p, 4), p += 4;
   if (bits < 8 || bits > 26) goto fail;
+  if (flags & ~((v1 || v2) ? NER_MODEL_AUGMENTED : NER_MODEL_FLAGS)) {
+    snprintf(err, errlen, "%s: NER model uses features this program does not know (flags 0x%x)", path, (unsigned)flags);
+    free(buf);
+    return PRESSE_EFORMAT;
+  }
   int32_t trans[NER_NTAGS + 1][NER_NTAGS];
   if (p + sizeof trans + 4 > len) goto fail;
   memcpy(trans, buf + p, sizeof trans), p += sizeof trans;
@@ -236,11 +242,15 @@ static int load_file(presse_ner_model **out, const char *path, char *err, size_t
   m->scale = scale;
   m->flags = flags;
   if ((flags & NER_MODEL_LEXICON) && (rc = presse_compound_new(&m->lex, NULL)) != 0) {
+    /* Not PRESSE_ENOTFOUND: the model was found, so the default lookup must stop here and report
+       this, not go on to another directory's model. */
     snprintf(err, errlen, "%s: the model needs the word lexicon (compound.lex), which %s", path,
-             rc == PRESSE_ENOTFOUND ? "was not found (set PRESSE_LEXICON)" : "could not be read");
+             rc == PRESSE_ENOTFOUND ? "was not found (set PRESSE_LEXICON)"
+             : rc == PRESSE_EFORMAT ? "is not a lexicon of this version"
+                                    : "could not be read");
     presse_ner_model_free(m);
     free(buf);
-    return rc == PRESSE_ENOMEM ? rc : PRESSE_ENOTFOUND;
+    return rc == PRESSE_ENOMEM ? rc : rc == PRESSE_ENOTFOUND ? PRESSE_EIO : rc;
   }
   memcpy(m->trans, trans, sizeof trans);
   memcpy(m->bias, bias, sizeof bias);

@@ -75,9 +75,15 @@ enum {
   NER_GAZ_ORGSUF = 0x2000,  /* lower-cased organisation head as the last part of a compound: verband, amt */
   NER_GAZ_STOP = 0x4000,    /* contact-block label or role noun, never a name by itself: E-Mail,
                                Postfach, Presseamt, Landrätin (post-processing only, no feature) */
-  NER_GAZ_PREFIX = 0x8000   /* internal: a proper prefix of a multi-token entry */
+  NER_GAZ_PREFIX = 0x8000,  /* internal: a proper prefix of a multi-token entry */
+  NER_GAZ_WORLD = 0x10000   /* a city or region outside the German-speaking lists (GeoNames,
+                               ISO 3166-2): a tagger feature only, since such lists hold brands
+                               and nouns too ("Union", "Nokia", "Nord"), which no post-processing
+                               rule may take for places */
 };
-#define NER_GAZ_NBITS 13 /* bits with tagger features; ORGSUF and STOP serve post-processing only */
+#define NER_GAZ_NBITS 13 /* bits 0..12 have tagger features, and NER_GAZ_WORLD (as bit 13);
+                            ORGSUF and STOP serve post-processing only */
+#define NER_GAZ_FEATBITS (0x1FFFu | NER_GAZ_WORLD)
 #define NER_GAZ_MAXTOK 6
 
 typedef struct ner_gaz ner_gaz;
@@ -127,6 +133,7 @@ void ner_sentence_features(const ner_featctx *ctx, const char *const *tok, const
 #define NER_MODEL_AUGMENTED 1u
 #define NER_MODEL_LEXICON 2u /* features use the word lexicon (ner_featctx.lex) */
 #define NER_MODEL_NGRAMS 4u  /* features include letter 4-grams inside words (ner_featctx.ngrams) */
+#define NER_MODEL_FLAGS (NER_MODEL_AUGMENTED | NER_MODEL_LEXICON | NER_MODEL_NGRAMS) /* all known */
 
 /* The bucket of the domain-salted copy of feature bucket f. */
 uint32_t ner_feature_augment(uint32_t f, unsigned domain, uint32_t mask);

@@ -181,6 +181,9 @@ Fraunhofer Max-Planck-Gesellschaft Helmholtz Charité Vivantes BVB HSV VfB""".sp
 # subdivisions (iso-codes, from ISO 3166 with translations by the Translation Project; LGPL-2.1) and
 # of the world's larger cities (libgeonames-common, data from geonames.org, CC BY 4.0; both the
 # English name catalogue and the German one, which holds the names that differ, "Mailand", "Moskau").
+# Subdivisions and cities are type "world": a tagger feature only, because these lists also hold
+# brands and German nouns ("Union", "Nokia", "Nord", "Ende") that no post-processing rule may take
+# for places.
 # Environment: LOCALE_DIR (default /usr/share/locale). Names of up to three letters are left out.
 import gettext, os
 locale_dir = os.environ.get("LOCALE_DIR", "/usr/share/locale")
@@ -196,10 +199,10 @@ def add_world(kind, name):
 for k, v in catalogue("de", "iso_3166-1").items():
     add_world("country", v)
 for k, v in catalogue("de", "iso_3166-2").items():
-    add_world("state", v)
+    add_world("world", v)
 for lang in ("en", "de"):
     for k, v in catalogue(lang, "geonames").items():
-        add_world("city", v)
+        add_world("world", v)
 
 out = sys.stdout
 out.write("# presse NER gazetteer, compiled by tools/build_gazetteer.py; sources and licences in models/README.md\n")
