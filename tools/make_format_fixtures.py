@@ -11,8 +11,9 @@ What it writes (tests/formats/seed.html is written by hand and not touched here)
   seed.pdf          two-column PDF with a letterhead, justified and hyphenated with German
                     patterns (groff -ms -mden -Tpdf); its document-info title is a file name
                     (the reader must take the title from the largest type), creation date set
-  seed.docx         WordprocessingML by hand (python3 zipfile): document.xml with a "Title"
-                    paragraph, core.xml (dc:title, dcterms:created), app.xml (Company)
+  seed.docx         WordprocessingML by hand (python3 zipfile): document.xml whose genre line
+                    and title are both "Title" paragraphs, core.xml (dc:title, dcterms:created),
+                    app.xml (Company)
   seed.odt          OpenDocument text by hand: content.xml, meta.xml, styles.xml, manifest
   seed-cp1252.txt   the release as plain text in Windows-1252 („“ – are bytes 0x84 0x93 0x96)
   broken/truncated.pdf   the first half of seed.pdf
@@ -173,7 +174,9 @@ def docx_par(text, style=None, bold=False):
 
 
 def write_docx():
-    pars = [docx_par("PRESSEINFORMATION", bold=True), docx_par(TITLE, style="Title")]
+    # The genre line carries the Title style, as many press offices' templates have it: the
+    # reader must skip it and take the next title-styled paragraph (as the ODT reader does).
+    pars = [docx_par("PRESSEINFORMATION", style="Title", bold=True), docx_par(TITLE, style="Title")]
     for kind, t in body_paragraphs():
         pars.append(docx_par(t, style="Heading2" if kind == "heading" else None))
     # a deleted passage (tracked change) must not be indexed

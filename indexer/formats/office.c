@@ -150,15 +150,15 @@ static int title_style(const char *v) {
 
 static void walk(owalk *w, xmlNode *n);
 
-/* A paragraph of either format, then a paragraph break. title: its text is the styled title;
- * drop_generic: unless it is only a genre line ("Pressemitteilung"). */
-static void paragraph(owalk *w, xmlNode *p, int title, int drop_generic) {
+/* A paragraph of either format, then a paragraph break. title: its text is the styled title,
+ * unless it is only a genre line ("Pressemitteilung"): then the next title-styled paragraph is. */
+static void paragraph(owalk *w, xmlNode *p, int title) {
   size_t start = w->out->len;
   walk(w, p);
   if (title) {
     presse_buf_append(&w->styled_title, w->out->data + start, w->out->len - start);
     trim(&w->styled_title);
-    if (drop_generic && presse_extract_is_generic_header(w->styled_title.data, w->styled_title.len))
+    if (presse_extract_is_generic_header(w->styled_title.data, w->styled_title.len))
       presse_buf_clear(&w->styled_title);
   }
   paragraph_break(w->out);
@@ -205,7 +205,7 @@ static void walk(owalk *w, xmlNode *n) {
         continue;
       if (is(c, "p")) {
         xmlNode *ppr = first(c, "pStyle");
-        paragraph(w, c, !w->styled_title.len && !w->in_title && ppr && title_style(attr_local(ppr, "val")), 0);
+        paragraph(w, c, !w->styled_title.len && !w->in_title && ppr && title_style(attr_local(ppr, "val")));
         continue;
       }
       if (is(c, "tc")) {
@@ -237,8 +237,7 @@ static void walk(owalk *w, xmlNode *n) {
       const char *lvl = attr_local(c, "outline-level");
       paragraph(w, c,
                 !w->styled_title.len &&
-                    ((is(c, "h") && (!lvl || !strcmp(lvl, "1"))) || title_style(attr_local(c, "style-name"))),
-                1);
+                    ((is(c, "h") && (!lvl || !strcmp(lvl, "1"))) || title_style(attr_local(c, "style-name"))));
       continue;
     }
     if (is(c, "table-cell")) {
