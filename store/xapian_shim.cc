@@ -28,8 +28,9 @@ extern "C" {
 // A writer thread for presse_db_put: the indexer builds the next document (analysis, entities)
 // while this thread hands the previous ones to Xapian, whose replace_document is about a third of
 // indexing. Only one thread touches the database at a time: every other entry point first waits
-// until the queue is empty (drain), and commits stay on the caller's thread, so what a commit
-// makes durable is exactly what was put before it.
+// until the queue is empty (drain). presse_db_commit stays on the caller's thread; the indexer's
+// batch commits (presse_db_commit_queued) are queued behind the documents they cover, so what a
+// commit makes durable is exactly what was put before it.
 // A job for the writer thread: a document to store on its id term, or a commit.
 struct queued_doc {
   bool commit = false;  // not a document: commit what came before (presse_db_commit_queued)
@@ -82,32 +83,42 @@ constexpr size_t kQueued = 32;
 // Result sets up to this size get an exact count.
 constexpr Xapian::doccount kExactTotal = 100;
 
+// Runs f and turns whatever it throws into a status and a message in err; path names the
+// database in the messages about opening it. No exception leaves. Used on the caller's thread
+// (guard) and on the writer thread, which keeps its own message until the caller takes it.
 template <typename F>
-int guard_nodrain(presse_db *db, F &&f) {
+int catch_all(const std::string &path, std::string &err, F &&f) {
   try {
     return f();
   } catch (const Xapian::DatabaseLockError &e) {
-    if (db) db->err = "database '" + db->path + "' is locked by another writer";
+    err = "database '" + path + "' is locked by another writer";
     return PRESSE_ELOCKED;
   } catch (const Xapian::DatabaseNotFoundError &e) {
-    if (db) db->err = "no database at '" + db->path + "'";
+    err = "no database at '" + path + "'";
     return PRESSE_ENOTFOUND;
   } catch (const Xapian::DatabaseOpeningError &e) {
-    if (db) db->err = "cannot open database '" + db->path + "': " + e.get_msg();
+    err = "cannot open database '" + path + "': " + e.get_msg();
     return PRESSE_ENOTFOUND;
   } catch (const Xapian::Error &e) {
-    if (db) db->err = e.get_type() + std::string(": ") + e.get_msg();
+    err = e.get_type() + std::string(": ") + e.get_msg();
     return PRESSE_EDB;
   } catch (const std::bad_alloc &) {
-    if (db) db->err = "out of memory";
+    err = "out of memory";
     return PRESSE_ENOMEM;
   } catch (const std::exception &e) {
-    if (db) db->err = e.what();
+    err = e.what();
     return PRESSE_EDB;
   } catch (...) {
-    if (db) db->err = "unknown error in the Xapian shim";
+    err = "unknown error in the Xapian shim";
     return PRESSE_EDB;
   }
+}
+
+template <typename F>
+int guard_nodrain(presse_db *db, F &&f) {
+  if (db) return catch_all(db->path, db->err, f);
+  std::string unused;  // no handle to keep the message on
+  return catch_all(std::string(), unused, f);
 }
 
 // The Xapian document of a presse document: its terms with their positions and wdf, the values,
@@ -133,18 +144,32 @@ Xapian::Document xapian_doc(const presse_doc *d) {
   return xd;
 }
 
+// The writer thread's first failure, if any, moved onto the handle (the caller holds w->mu).
+int take_failure(presse_db *db, presse_writer *w) {
+  int rc = w->rc;
+  if (rc) {
+    db->err = std::move(w->err);
+    w->err.clear();
+    w->rc = 0;
+  }
+  return rc;
+}
+
 // Waits until the writer thread has stored every queued document; passes on its first failure.
 int drain(presse_db *db) {
   presse_writer *w = db ? db->writer.get() : nullptr;
   if (!w) return PRESSE_OK;
   std::unique_lock<std::mutex> lk(w->mu);
   w->idle.wait(lk, [w] { return w->q.empty() && !w->busy; });
-  if (!w->rc) return PRESSE_OK;
-  int rc = w->rc;
-  db->err = w->err;
-  w->rc = 0;
-  w->err.clear();
-  return rc;
+  return take_failure(db, w);
+}
+
+// One job, on whichever thread runs it.
+void run_job(Xapian::WritableDatabase *wdb, const queued_doc &job) {
+  if (job.commit)
+    wdb->commit();
+  else
+    wdb->replace_document(job.idterm, job.doc);
 }
 
 // Every entry point but presse_db_put: the queued documents first, then f.
@@ -157,7 +182,7 @@ int guard(presse_db *db, F &&f) {
 }
 
 // The writer thread's loop: one queued document at a time, the lock released while Xapian works.
-void write_queued(presse_writer *w, Xapian::WritableDatabase *wdb) {
+void write_queued(presse_writer *w, Xapian::WritableDatabase *wdb, std::string path) {
   sigset_t all;  // signals (Ctrl-C for presse-index) go to the caller's thread, never this one
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, nullptr);
@@ -170,26 +195,11 @@ void write_queued(presse_writer *w, Xapian::WritableDatabase *wdb) {
     w->busy = true;
     w->room.notify_one();
     lk.unlock();
-    int rc = PRESSE_OK;
     std::string err;
-    try {
-      if (job.commit)
-        wdb->commit();
-      else
-        wdb->replace_document(job.idterm, job.doc);
-    } catch (const Xapian::Error &e) {
-      rc = PRESSE_EDB;
-      err = e.get_type() + std::string(": ") + e.get_msg();
-    } catch (const std::bad_alloc &) {
-      rc = PRESSE_ENOMEM;
-      err = "out of memory";
-    } catch (const std::exception &e) {
-      rc = PRESSE_EDB;
-      err = e.what();
-    } catch (...) {
-      rc = PRESSE_EDB;
-      err = "unknown error in the Xapian shim";
-    }
+    int rc = catch_all(path, err, [&] {
+      run_job(wdb, job);
+      return (int)PRESSE_OK;
+    });
     lk.lock();
     if (rc && !w->rc) {
       w->rc = rc;
@@ -355,12 +365,9 @@ static int enqueue(presse_db *db, queued_doc &job) {
   if (!db->writer) {
     std::unique_ptr<presse_writer> w(new presse_writer);
     try {
-      w->th = std::thread(write_queued, w.get(), db->wdb);
+      w->th = std::thread(write_queued, w.get(), db->wdb, db->path);
     } catch (const std::system_error &) {  // no thread to be had: do it here and now
-      if (job.commit)
-        db->wdb->commit();
-      else
-        db->wdb->replace_document(job.idterm, job.doc);
+      run_job(db->wdb, job);
       return (int)PRESSE_OK;
     }
     db->writer = std::move(w);
@@ -368,13 +375,7 @@ static int enqueue(presse_db *db, queued_doc &job) {
   presse_writer *w = db->writer.get();
   std::unique_lock<std::mutex> lk(w->mu);
   w->room.wait(lk, [w] { return w->q.size() < kQueued; });
-  if (w->rc) {
-    int rc = w->rc;
-    db->err = w->err;
-    w->rc = 0;
-    w->err.clear();
-    return rc;
-  }
+  if (int rc = take_failure(db, w)) return rc;
   w->q.push_back(job);
   // Xapian's reference counts are not atomic: the caller's copy goes while the lock is held, so
   // from here on the writer thread holds the only reference.
