@@ -60,6 +60,11 @@ static unsigned gaz(const doc *d, size_t i) {
   return ner_gaz_get(d->m->gaz, tp(d, i), tl(d, i)) & ~(unsigned)NER_GAZ_PREFIX;
 }
 
+/* Name lists that post-processing trusts: places of the German-speaking lists and countries (not
+ * NER_GAZ_WORLD), and persons' names. */
+#define GAZ_PLACES (NER_GAZ_CITY | NER_GAZ_DISTRICT | NER_GAZ_STATE | NER_GAZ_COUNTRY)
+#define GAZ_PERSONS (NER_GAZ_FIRSTNAME | NER_GAZ_SURNAME | NER_GAZ_PERNAME)
+
 /* A line break between token i-1 and token i: names do not run on over lines of an address block. */
 static int newline_before(const doc *d, size_t i) {
   return i > 0 && memchr(d->text + d->t.tok[i - 1].end, '\n', d->t.tok[i].start - d->t.tok[i - 1].end) != NULL;
@@ -67,10 +72,9 @@ static int newline_before(const doc *d, size_t i) {
 
 /* "Kölner", "Hagener": a place name + "er" that is no place name itself. */
 static int place_adjective(const doc *d, size_t i) {
-  const unsigned places = NER_GAZ_CITY | NER_GAZ_DISTRICT | NER_GAZ_STATE | NER_GAZ_COUNTRY;
   size_t n = tl(d, i);
-  return n >= 5 && tp(d, i)[n - 2] == 'e' && tp(d, i)[n - 1] == 'r' && !(gaz(d, i) & places) &&
-         (ner_gaz_get(d->m->gaz, tp(d, i), n - 2) & places);
+  return n >= 5 && tp(d, i)[n - 2] == 'e' && tp(d, i)[n - 1] == 'r' && !(gaz(d, i) & GAZ_PLACES) &&
+         (ner_gaz_get(d->m->gaz, tp(d, i), n - 2) & GAZ_PLACES);
 }
 
 /* An organisation-type noun: a head from the gazetteer ("Verein", "Städtekooperation") or a
@@ -146,8 +150,10 @@ static void set_span(doc *d, size_t a, size_t b, int type) {
   if (b < d->t.n && d->tags[b] != NER_O && !ner_tag_is_begin(d->tags[b])) d->tags[b]--; /* I- -> B- */
 }
 
-/* "Dipl.", "Ing.", "Abs.": a capital, two to four lower-case ASCII letters, a full stop. */
-static int title_abbrev(const doc *d, size_t i) {
+/* A title from the gazetteer, or an abbreviation like one ("Dipl.", "Ing.", "Abs."): a capital,
+ * two to four lower-case ASCII letters, a full stop. */
+static int is_title(const doc *d, size_t i) {
+  if (gaz(d, i) & NER_GAZ_TITLE) return 1;
   const char *w = tp(d, i);
   size_t n = tl(d, i);
   if (n < 4 || n > 6 || w[n - 1] != '.' || !(w[0] >= 'A' && w[0] <= 'Z')) return 0;
@@ -315,16 +321,13 @@ static void extend_orgs(doc *d) {
   extend_orgs_left(d);
 }
 
-/* Städtekooperation „Integration.Interkommunal“, Verein "Kinderzeit": a quoted capitalised name
- * right after an organisation-type noun is that organisation's name. The tagger rarely sees
- * such names (often no ordinary word at all) and has no dictionary for them. */
 /* "Projektleiter Dipl.-Ing. Torsten Wünsche", "Dr. Karl Heinrich Brömmelkamp": after a title, a
  * known first name and the capitalised words that follow it on the line (up to three words in
  * all) are a person, even where the tagger missed them (a surname that is also a noun). */
 static int ends_title(const doc *d, size_t i) {
   const char *w = tp(d, i);
   size_t n = tl(d, i);
-  return (gaz(d, i) & NER_GAZ_TITLE) || title_abbrev(d, i) ||
+  return is_title(d, i) ||
          (n >= 4 && w[n - 1] == '.' && (memcmp(w + n - 4, "Ing.", 4) == 0 || memcmp(w + n - 4, "med.", 4) == 0));
 }
 static void titled_persons(doc *d) {
@@ -340,6 +343,9 @@ static void titled_persons(doc *d) {
   }
 }
 
+/* Städtekooperation „Integration.Interkommunal“, Verein "Kinderzeit": a quoted capitalised name
+ * right after an organisation-type noun is that organisation's name. The tagger rarely sees
+ * such names (often no ordinary word at all) and has no dictionary for them. */
 static void quoted_orgs(doc *d) {
   for (size_t i = 0; i + 3 < d->t.n; i++) {
     if (!org_noun(d, i) || !is_quote_tok(d, i + 1) || !is_upper_start(d, i + 2)) continue;
@@ -382,6 +388,15 @@ static void adjective_orgs(doc *d) {
   }
 }
 
+/* Is token i a word of a person's name of two or more tokens elsewhere in the text? */
+static int in_full_name(const doc *d, size_t i) {
+  for (size_t k = 0; k + 1 < d->t.n; k++)
+    if (d->tags[k] == 1 + 2 * PRESSE_NER_PER && d->tags[k + 1] == 2 + 2 * PRESSE_NER_PER)
+      for (size_t j = k; j < d->t.n && (j == k || d->tags[j] == 2 + 2 * PRESSE_NER_PER); j++)
+        if (j != i && same_tokens(d, i, i + 1, j)) return 1;
+  return 0;
+}
+
 /* Spans that are no names: a contact-block label or role noun alone ("E-Mail", "Postfach",
  * "Presseamt", "Landrätin"), possibly behind inflected adjectives ("Großen Saal"). And a span
  * that opened a parenthesis closes it: "Halle (Saale)". */
@@ -393,7 +408,7 @@ static void clean_spans(doc *d) {
     size_t a = v[e].a, b = v[e].b;
     if (d->tags[a] != 1 + 2 * v[e].type) continue; /* absorbed by an earlier span's brackets */
     /* A title or a capitalised abbreviation alone ("Dipl." of "Dipl.-Ing.", "Prof.") is no name. */
-    if (b - a == 1 && ((gaz(d, a) & NER_GAZ_TITLE) || title_abbrev(d, a))) {
+    if (b - a == 1 && is_title(d, a)) {
       d->tags[a] = NER_O;
       continue;
     }
@@ -412,7 +427,7 @@ static void clean_spans(doc *d) {
      * descriptive compound in front of a registered name (one that ends in a legal form) is not
      * part of that name; a place after the compound is ("Stadtwerke Münster GmbH"). */
     if (v[e].type == PRESSE_NER_ORG && b - a >= 3 && (gaz(d, b - 1) & NER_GAZ_LEGAL)) {
-      const unsigned places = NER_GAZ_CITY | NER_GAZ_DISTRICT | NER_GAZ_STATE | NER_GAZ_COUNTRY | NER_GAZ_LOCNAME;
+      const unsigned places = GAZ_PLACES | NER_GAZ_LOCNAME;
       size_t h = b - 2;
       int found = 0;
       while (!found && h > a) {
@@ -427,16 +442,9 @@ static void clean_spans(doc *d) {
     }
     /* A release introduces a person by the full name; a lone word tagged PER that is no known
      * name and no part of a full name in the same text is a capitalised noun ("Hackathon"). */
-    if (v[e].type == PRESSE_NER_PER && b - a == 1 &&
-        !(gaz(d, a) & (NER_GAZ_FIRSTNAME | NER_GAZ_SURNAME | NER_GAZ_PERNAME))) {
-      int known = 0;
-      for (size_t f = 0; f < n && !known; f++)
-        if (v[f].type == PRESSE_NER_PER && v[f].b - v[f].a >= 2)
-          for (size_t k = v[f].a; k < v[f].b && !known; k++) known = same_tokens(d, a, a + 1, k);
-      if (!known) {
-        d->tags[a] = NER_O;
-        continue;
-      }
+    if (v[e].type == PRESSE_NER_PER && b - a == 1 && !(gaz(d, a) & GAZ_PERSONS) && !in_full_name(d, a)) {
+      d->tags[a] = NER_O;
+      continue;
     }
     /* "im Landkreis Breisgau-Hochschwarzwald 27 solcher Anrufe": a number closes no name but a
      * road's ("A 40", "B 54", "Bundesstraße 80"). */
@@ -479,8 +487,7 @@ static void enumerations(doc *d) {
   span *v = NULL;
   size_t n = collect(d, &v);
   if (n == (size_t)-1) return;
-  static const unsigned support[3] = {NER_GAZ_FIRSTNAME | NER_GAZ_PERNAME | NER_GAZ_SURNAME,
-                                      NER_GAZ_CITY | NER_GAZ_DISTRICT | NER_GAZ_STATE | NER_GAZ_COUNTRY | NER_GAZ_LOCNAME,
+  static const unsigned support[3] = {GAZ_PERSONS, GAZ_PLACES | NER_GAZ_LOCNAME,
                                       NER_GAZ_ORG | NER_GAZ_ORGNAME | NER_GAZ_LEGAL};
   for (size_t e = 0; e < n;) {
     size_t f = e + 1;
@@ -515,28 +522,17 @@ static void enumerations(doc *d) {
 /* "Dresden, 18.07.2025" under a ministry's name, "Kreisverwaltung Ahrweiler": a place name alone
  * is a place, not an organisation (GermEval tags the literal kind, not the metonymy), unless
  * the name lists know it as an organisation too; nor a person, unless they know it as a person's
- * name ("Ahrweiler" ends like a surname). Runs before admin_units, which then joins
- * "Kreisverwaltung" + place into one ORG. */
-/* Is token i a word of a person's name of two or more tokens somewhere in the text? */
-static int in_full_name(const doc *d, size_t i) {
-  for (size_t k = 0; k + 1 < d->t.n; k++)
-    if (d->tags[k] == 1 + 2 * PRESSE_NER_PER && d->tags[k + 1] == 2 + 2 * PRESSE_NER_PER)
-      for (size_t j = k; j < d->t.n && (j == k || d->tags[j] == 2 + 2 * PRESSE_NER_PER); j++)
-        if (j != i && same_tokens(d, i, i + 1, j)) return 1;
-  return 0;
-}
-
+ * name ("Ahrweiler" ends like a surname) or it is a word of a full name in the text. Runs before
+ * admin_units, which then joins "Kreisverwaltung" + place into one ORG. */
 static void lone_places(doc *d) {
-  const unsigned places = NER_GAZ_CITY | NER_GAZ_DISTRICT | NER_GAZ_STATE | NER_GAZ_COUNTRY;
-  const unsigned persons = NER_GAZ_FIRSTNAME | NER_GAZ_SURNAME | NER_GAZ_PERNAME;
   for (size_t i = 0; i < d->t.n; i++) {
     int type = ner_tag_type(d->tags[i]);
     unsigned g = gaz(d, i);
-    if (!ner_tag_is_begin(d->tags[i]) || (i + 1 < d->t.n && d->tags[i + 1] == d->tags[i] + 1) || !(g & places) ||
+    if (!ner_tag_is_begin(d->tags[i]) || (i + 1 < d->t.n && d->tags[i + 1] == d->tags[i] + 1) || !(g & GAZ_PLACES) ||
         (g & NER_GAZ_ORGHEAD))
       continue;
     if ((type == PRESSE_NER_ORG && !(g & (NER_GAZ_ORG | NER_GAZ_ORGNAME))) ||
-        (type == PRESSE_NER_PER && !(g & persons) && !in_full_name(d, i)))
+        (type == PRESSE_NER_PER && !(g & GAZ_PERSONS) && !in_full_name(d, i)))
       d->tags[i] = 1 + 2 * PRESSE_NER_LOC;
   }
 }

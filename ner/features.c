@@ -44,7 +44,7 @@ static inline uint64_t hs(const void *p, size_t n) { return ner_hash_bytes(0xcbf
 /* Gazetteer bits with tagger features, as bit positions 0..NER_GAZ_NBITS: NER_GAZ_WORLD moves
  * down to bit NER_GAZ_NBITS. */
 static inline uint32_t feat_bits(unsigned m) {
-  return (m & 0x1FFFu) | ((m & NER_GAZ_WORLD) ? (1u << NER_GAZ_NBITS) : 0u);
+  return (m & ((1u << NER_GAZ_NBITS) - 1)) | ((m & NER_GAZ_WORLD) ? (1u << NER_GAZ_NBITS) : 0u);
 }
 
 /* The dictionary class of a word: 0 not in the lexicon, 1-7 the KNOWN/NOUN/VERB bits of a listed

@@ -26,6 +26,12 @@
 
 const char *const ner_tag_names[NER_NTAGS] = {"O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG"};
 
+const char *ner_lexicon_problem(int rc) {
+  return rc == PRESSE_ENOTFOUND ? "was not found (set PRESSE_LEXICON)"
+         : rc == PRESSE_EFORMAT ? "is not a lexicon of this version"
+                                : "could not be read";
+}
+
 const char *presse_ner_type_name(presse_ner_type t) {
   switch (t) {
   case PRESSE_NER_PER: return "PER";
@@ -245,12 +251,10 @@ static int load_file(presse_ner_model **out, const char *path, char *err, size_t
     /* Not PRESSE_ENOTFOUND: the model was found, so the default lookup must stop here and report
        this, not go on to another directory's model. */
     snprintf(err, errlen, "%s: the model needs the word lexicon (compound.lex), which %s", path,
-             rc == PRESSE_ENOTFOUND ? "was not found (set PRESSE_LEXICON)"
-             : rc == PRESSE_EFORMAT ? "is not a lexicon of this version"
-                                    : "could not be read");
+             ner_lexicon_problem(rc));
     presse_ner_model_free(m);
     free(buf);
-    return rc == PRESSE_ENOMEM ? rc : rc == PRESSE_ENOTFOUND ? PRESSE_EIO : rc;
+    return rc == PRESSE_ENOTFOUND ? PRESSE_EIO : rc;
   }
   memcpy(m->trans, trans, sizeof trans);
   memcpy(m->bias, bias, sizeof bias);

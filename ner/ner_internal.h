@@ -83,7 +83,6 @@ enum {
 };
 #define NER_GAZ_NBITS 13 /* bits 0..12 have tagger features, and NER_GAZ_WORLD (as bit 13);
                             ORGSUF and STOP serve post-processing only */
-#define NER_GAZ_FEATBITS (0x1FFFu | NER_GAZ_WORLD)
 #define NER_GAZ_MAXTOK 6
 
 typedef struct ner_gaz ner_gaz;
@@ -134,6 +133,10 @@ void ner_sentence_features(const ner_featctx *ctx, const char *const *tok, const
 #define NER_MODEL_LEXICON 2u /* features use the word lexicon (ner_featctx.lex) */
 #define NER_MODEL_NGRAMS 4u  /* features include letter 4-grams inside words (ner_featctx.ngrams) */
 #define NER_MODEL_FLAGS (NER_MODEL_AUGMENTED | NER_MODEL_LEXICON | NER_MODEL_NGRAMS) /* all known */
+
+/* Why presse_compound_new's status rc leaves no usable lexicon, as the end of a sentence that
+ * begins "the word lexicon (compound.lex) ...": for the model loader's and the trainer's errors. */
+const char *ner_lexicon_problem(int rc);
 
 /* The bucket of the domain-salted copy of feature bucket f. */
 uint32_t ner_feature_augment(uint32_t f, unsigned domain, uint32_t mask);

@@ -112,8 +112,7 @@ int main(int argc, char **argv) {
     rc = ner_train(&o, &c, gaz, cl, &m);
     gaz = cl = NULL;
     if (rc && o.lexicon && (rc == PRESSE_ENOTFOUND || rc == PRESSE_EFORMAT))
-      snprintf(err, sizeof err, "--lexicon: the word lexicon (compound.lex) %s",
-               rc == PRESSE_ENOTFOUND ? "was not found (build it, or set PRESSE_LEXICON)" : "is not a lexicon of this version");
+      snprintf(err, sizeof err, "--lexicon: the word lexicon (compound.lex) %s", ner_lexicon_problem(rc));
     else if (rc) snprintf(err, sizeof err, "training failed: %s", presse_strerror(rc));
   }
   if (!rc) rc = ner_model_save(m, outp, err, sizeof err);
