@@ -37,6 +37,7 @@ struct presse_query {
   const char *src;
   size_t len, i;
   int depth;     /* parenthesis depth */
+  size_t nterms; /* word positions analysed so far, against PRESSE_QUERY_MAX_TERMS */
   int negated;   /* inside a NOT: terms are not highlighted */
   unsigned flags; /* PRESSE_QUERY_* */
   presse_qnode *root;
@@ -343,6 +344,17 @@ static int analyze(presse_query *q, const char *s, size_t n, aterms *c) {
     aterms_free(c);
     return PRESSE_ENOMEM;
   }
+  unsigned last = 0;
+  for (size_t k = 0; k < c->n; k++)
+    if (c->v[k].pos > last) last = c->v[k].pos;
+  q->nterms += last;
+  if (q->nterms > PRESSE_QUERY_MAX_TERMS) {
+    aterms_free(c);
+    memset(c, 0, sizeof *c);
+    fail(q, (size_t)(s - q->src), "too many words: a query may have at most %d (position %zu)", PRESSE_QUERY_MAX_TERMS,
+         (size_t)(s - q->src) + 1);
+    return PRESSE_EQUERY;
+  }
   return PRESSE_OK;
 }
 
@@ -436,6 +448,11 @@ static int read_date_range(presse_query *q, size_t a, size_t b, unsigned *lo, un
     return 0;
   }
   size_t ln = (size_t)(dots - s), rs = ln + 2;
+  if (ln == 0 && rs == n) {
+    fail(q, a, "cannot read the date '..' at position %zu: a range needs a start or an end (2025-01..2025-03, ..2024)",
+         a + 1);
+    return -1;
+  }
   if (ln == 0) l1 = 19000101;
   else if (presse_date_parse_span(s, ln, &l1, &h1) != PRESSE_OK) {
     fail(q, a, "cannot read the date '%.*s' at position %zu", (int)ln, s, a + 1);
@@ -639,7 +656,10 @@ static presse_qnode *parse_and(presse_query *q) {
       if (t == T_END) break;
     }
     if (neg) q->negated++;
-    if (t == T_LP) {
+    if (t == T_LP && q->depth >= PRESSE_QUERY_MAX_DEPTH) {
+      fail(q, q->i, "parentheses nested too deeply at position %zu: at most %d levels", q->i + 1,
+           PRESSE_QUERY_MAX_DEPTH);
+    } else if (t == T_LP) {
       size_t open = q->i++;
       q->depth++;
       presse_qnode *n = parse_or(q);
@@ -718,6 +738,10 @@ int presse_query_parse_flags(presse_query **out, presse_analyzer *a, const char 
   q->a = a;
   q->src = text;
   q->len = strlen(text);
+  if (q->len > PRESSE_QUERY_MAX_BYTES) {
+    fail(q, PRESSE_QUERY_MAX_BYTES, "the query is too long: %zu bytes, at most %d", q->len, PRESSE_QUERY_MAX_BYTES);
+    return PRESSE_EQUERY;
+  }
   size_t bad;
   if (!presse_utf8_check(text, q->len, &bad)) {
     fail(q, bad, "the query is not valid UTF-8 (byte %zu)", bad + 1);

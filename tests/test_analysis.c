@@ -242,6 +242,25 @@ static void test_robustness(void) {
   CHECK_TERMS("\xcc\x88 x", "x@1");
   CHECK_TERMS("", "");
   CHECK_TERMS("- + * : / ...", "");
+  /* issue 14 defect 1: the whole compound and the gender form are built from segments in the
+   * analyzer's own fold buffer; appending them reallocated it under the source (ASan:
+   * heap-use-after-free). Fresh analyzers, so the buffer starts small, as in a new process. */
+  static const char *grow[] = {"Bundesverkehrsministerium-Pressestelle", "CDU-Bundestagsfraktionsvorsitzender",
+                               "Bundesgesundheitsministeriums-Referentenentwurfs-Arbeitsgruppen*innen"};
+  for (size_t i = 0; i < sizeof grow / sizeof grow[0]; i++) {
+    presse_analyzer *fresh = NULL;
+    CHECK(presse_analyzer_new(&fresh) == PRESSE_OK);
+    presse_analyzer *keep = an;
+    an = fresh;
+    t = terms(grow[i]);
+    an = keep;
+    CHECK(t && strstr(t, "+"));
+    free(t);
+    presse_analyzer_free(fresh);
+  }
+  t = terms("Bundesverkehrsministerium-Pressestelle");
+  CHECK(t && strstr(t, "bundesverkehrsministeriumpressestelle@1+"));
+  free(t);
   /* positions continue across calls through pos_base */
   unsigned pos = 5;
   dump d = {PRESSE_BUF_INIT};

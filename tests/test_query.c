@@ -140,6 +140,47 @@ int main(void) {
   check_error("Hagen NOT", 9, "nothing to exclude");
   check_error("K\xfchner", 1, "not valid UTF-8");
   check_error("von:\"\"", 5, "issuer filter");
+  check_error("datum:..", 6, "cannot read the date");
+
+  /* issue 14 defect 2: nesting is bounded before the recursion can exhaust a (server thread's)
+   * stack; 4,000 levels fit the length limit and must fail cleanly at level 33 */
+  {
+    char deep[4001 * 2 + 1];
+    size_t n = 0;
+    for (int k = 0; k < 4000; k++) deep[n++] = '(';
+    deep[n++] = 'x';
+    for (int k = 0; k < 4000; k++) deep[n++] = ')';
+    deep[n] = '\0';
+    check_error(deep, PRESSE_QUERY_MAX_DEPTH, "nested too deeply");
+    char ok[PRESSE_QUERY_MAX_DEPTH * 2 + 2];
+    n = 0;
+    for (int k = 0; k < PRESSE_QUERY_MAX_DEPTH; k++) ok[n++] = '(';
+    ok[n++] = 'x';
+    for (int k = 0; k < PRESSE_QUERY_MAX_DEPTH; k++) ok[n++] = ')';
+    ok[n] = '\0';
+    CHECK_TREE(ok, "x/x");
+  }
+  /* defect 6: the number of words and the length are bounded */
+  {
+    presse_buf many = PRESSE_BUF_INIT;
+    for (int k = 0; k < PRESSE_QUERY_MAX_TERMS; k++) presse_buf_printf(&many, "w%d ", k);
+    presse_query *ok = NULL;
+    CHECK(presse_query_parse(&ok, an, many.data) == PRESSE_OK);
+    presse_query_free(ok);
+    presse_buf_puts(&many, "zuviel");
+    check_error(many.data, many.len - 6, "too many words");
+    presse_buf_clear(&many);
+    for (int k = 0; k <= PRESSE_QUERY_MAX_BYTES; k++) presse_buf_putc(&many, 'a');
+    check_error(many.data, PRESSE_QUERY_MAX_BYTES, "too long");
+    presse_buf_free(&many);
+  }
+  /* defect 1 through the query side: hyphenated compounds built in the analyzer's own buffer */
+  {
+    presse_query *hq = NULL;
+    CHECK(presse_query_parse(&hq, an, "Bundesverkehrsministerium-Pressestelle CDU-Bundestagsfraktionsvorsitzender") ==
+          PRESSE_OK);
+    presse_query_free(hq);
+  }
 
   /* highlight terms: positive words and stems, not the excluded ones */
   presse_query *q;

@@ -2,6 +2,7 @@
 #include "util/buf.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +24,14 @@ int presse_buf_reserve(presse_buf *b, size_t extra) {
 }
 
 int presse_buf_append(presse_buf *b, const char *s, size_t n) {
+  /* s may point into b itself (the analyzer appends a folded segment to the buffer that holds
+   * it): keep its offset across the realloc, and memmove, not memcpy. */
+  uintptr_t at = (uintptr_t)s, base = (uintptr_t)b->data;
+  int own = b->data && at >= base && at < base + b->len;
+  size_t off = own ? (size_t)(at - base) : 0;
   if (presse_buf_reserve(b, n) != PRESSE_OK) return PRESSE_ENOMEM;
-  if (n) memcpy(b->data + b->len, s, n);
+  if (own) s = b->data + off;
+  if (n) memmove(b->data + b->len, s, n);
   b->len += n;
   b->data[b->len] = '\0';
   return PRESSE_OK;

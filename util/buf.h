@@ -12,6 +12,7 @@ typedef struct presse_buf {
 #define PRESSE_BUF_INIT {NULL, 0, 0}
 
 int presse_buf_reserve(presse_buf *b, size_t extra);
+/* s may point into b->data itself: the bytes are copied as they were before the call. */
 int presse_buf_append(presse_buf *b, const char *s, size_t n);
 int presse_buf_puts(presse_buf *b, const char *s);
 int presse_buf_putc(presse_buf *b, char c);

@@ -45,6 +45,13 @@ typedef struct presse_query presse_query;
 int presse_query_parse(presse_query **out, presse_analyzer *a, const char *text);
 
 /* Flags for presse_query_parse_flags. */
+/* Limits: a query longer, with more words or deeper parentheses is refused with PRESSE_EQUERY and
+ * a message saying which limit. They bound the parser's recursion (a server thread has a small
+ * stack) and the query's cost; a pasted headline or a long boolean alert query is far below them. */
+#define PRESSE_QUERY_MAX_BYTES 8192
+#define PRESSE_QUERY_MAX_TERMS 256
+#define PRESSE_QUERY_MAX_DEPTH 32
+
 #define PRESSE_QUERY_ANY_WORD 0x01u /* words side by side need not all match (OR), best first */
 
 /* presse_query_parse with flags: presse-query retries a query of several words that found
