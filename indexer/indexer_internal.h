@@ -2,6 +2,7 @@
 #ifndef PRESSE_INDEXER_INTERNAL_H
 #define PRESSE_INDEXER_INTERNAL_H
 
+#include <signal.h>
 #include <stdarg.h>
 
 #include "indexer/formats/formats.h"
@@ -26,6 +27,7 @@ struct presse_indexer {
   size_t conv_len;
   const char *last_format, *last_encoding;
   int last_repaired;
+  volatile sig_atomic_t stop; /* presse_indexer_interrupt: checked between records and reads */
 };
 
 /* Sets the error text on ix and returns rc. */

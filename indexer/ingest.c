@@ -15,6 +15,7 @@
 #include "indexer/extract.h"
 #include "indexer/indexer_internal.h"
 #include "presse/presse.h"
+#include "util/buf.h"
 #include "util/path.h"
 
 const char *presse_strerror(int status) {
@@ -300,6 +301,52 @@ int presse_indexer_add_buffer(presse_indexer *ix, const char *id, const char *na
   m.encoding = x->encoding;
   rc = presse_indexer_add_record_meta(ix, &r, &m);
   ix->last_encoding = x->encoding;
+  return rc;
+}
+
+void presse_indexer_interrupt(presse_indexer *ix) {
+  if (ix) ix->stop = 1;
+}
+
+int presse_indexer_add_fd(presse_indexer *ix, int fd, const char *id, const char *name, presse_format fmt) {
+  presse_buf in = PRESSE_BUF_INIT;
+  int rc = PRESSE_OK;
+  for (;;) {
+    if (ix->stop) {
+      rc = PRESSE_EABORT;
+      break;
+    }
+    if (presse_buf_reserve(&in, 65536) != PRESSE_OK) {
+      rc = presse_indexer_fail(ix, PRESSE_ENOMEM, "out of memory");
+      break;
+    }
+    ssize_t n = read(fd, in.data + in.len, 65536);
+    if (n < 0 && errno == EINTR) continue; /* a signal: ix->stop says whether to go on */
+    if (n < 0) {
+      rc = presse_indexer_fail(ix, PRESSE_EIO, "read failed: %s", strerror(errno));
+      break;
+    }
+    if (n == 0) break;
+    in.len += (size_t)n;
+    in.data[in.len] = '\0';
+    if (in.len > ix->max_doc_bytes) {
+      rc = presse_indexer_fail(ix, PRESSE_ETOOBIG, "more than %zu bytes (--max-size): not read further, not indexed",
+                               ix->max_doc_bytes);
+      break;
+    }
+  }
+  if (rc == PRESSE_EABORT) presse_indexer_fail(ix, PRESSE_EABORT, "interrupted");
+  if (rc == PRESSE_OK) {
+    char idbuf[40];
+    if (!id) {
+      unsigned long long h = 1469598103934665603ull; /* FNV-1a */
+      for (size_t i = 0; i < in.len; i++) h = (h ^ (unsigned char)in.data[i]) * 1099511628211ull;
+      snprintf(idbuf, sizeof idbuf, "stdin:%016llx", h);
+      id = idbuf;
+    }
+    rc = presse_indexer_add_buffer(ix, id, name, in.data ? in.data : "", in.len, fmt);
+  }
+  presse_buf_free(&in);
   return rc;
 }
 

@@ -1,5 +1,6 @@
 /* JSON-lines ingest: one release per line, {"id","title","date","text",...}, the format of the
  * corpora in ../shared/data. A bad line is reported and skipped; the stream goes on. */
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,16 +24,49 @@ static unsigned record_date(json_t *v) {
   return presse_date_parse_span(s, n, &lo, &hi) == PRESSE_OK ? lo : 0;
 }
 
+enum { LINE_OK, LINE_EOF, LINE_ERROR, LINE_ABORT };
+
+/* Reads one line into b without its newline, keeping at most max bytes of it (*total says how
+ * long it was: longer than max, the rest was skipped). A signal interrupts a blocking read (no SA_RESTART): ix->stop then
+ * says to give up, otherwise the read goes on. */
+static int read_line(presse_indexer *ix, FILE *f, presse_buf *b, size_t max, size_t *total) {
+  presse_buf_clear(b);
+  *total = 0;
+  for (;;) {
+    if (ix->stop) return LINE_ABORT;
+    int c = getc_unlocked(f);
+    if (c == EOF) {
+      if (ferror(f)) {
+        if (errno == EINTR) {
+          clearerr(f);
+          continue;
+        }
+        return LINE_ERROR;
+      }
+      return *total || b->len ? LINE_OK : LINE_EOF;
+    }
+    if (c == '\n') return LINE_OK;
+    if (++*total <= max && presse_buf_putc(b, (char)c) != PRESSE_OK) return LINE_ERROR;
+  }
+}
+
 int presse_indexer_add_jsonl(presse_indexer *ix, FILE *f, const char *name, size_t *bad) {
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t n;
+  presse_buf lb = PRESSE_BUF_INIT;
   unsigned long lineno = 0;
-  size_t nbad = 0;
-  int rc = PRESSE_OK;
-  while (rc == PRESSE_OK && (n = getline(&line, &cap, f)) >= 0) {
+  size_t nbad = 0, total;
+  int rc = PRESSE_OK, lr;
+  while (rc == PRESSE_OK && (lr = read_line(ix, f, &lb, ix->max_doc_bytes, &total)) == LINE_OK) {
     lineno++;
-    size_t len = (size_t)n;
+    if (total > ix->max_doc_bytes) {
+      char msg[128];
+      snprintf(msg, sizeof msg, "line of %zu bytes is over the limit of %zu bytes (--max-size): skipped", total,
+               ix->max_doc_bytes);
+      report(ix, name, lineno, msg);
+      nbad++;
+      continue;
+    }
+    char *line = lb.data ? lb.data : (char *)"";
+    size_t len = lb.len;
     while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
     size_t k = 0;
     while (k < len && (line[k] == ' ' || line[k] == '\t')) k++;
@@ -84,8 +118,10 @@ int presse_indexer_add_jsonl(presse_indexer *ix, FILE *f, const char *name, size
     }
     json_decref(o);
   }
-  if (rc == PRESSE_OK && ferror(f)) rc = presse_indexer_fail(ix, PRESSE_EIO, "read error in %s", name);
-  free(line);
+  if (rc == PRESSE_OK && lr == LINE_ABORT) rc = presse_indexer_fail(ix, PRESSE_EABORT, "interrupted");
+  if (rc == PRESSE_OK && lr == LINE_ERROR)
+    rc = presse_indexer_fail(ix, PRESSE_EIO, "read error in %s: %s", name, strerror(errno));
+  presse_buf_free(&lb);
   if (bad) *bad = nbad;
   return rc;
 }

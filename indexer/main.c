@@ -20,6 +20,7 @@ enum { EXIT_SKIPPED = 1, EXIT_FATAL = 2 };
 
 static const char *prog = "presse-index";
 static volatile sig_atomic_t interrupted;
+static presse_indexer *running; /* for the signal handler: stops a stream read between records */
 
 static void usage(FILE *f) {
   fprintf(f,
@@ -41,6 +42,8 @@ static void usage(FILE *f) {
           "  --id ID              the id of the document read from stdin\n"
           "  --format FMT         the format of the document read from stdin: txt, md, html, pdf,\n"
           "                       docx, odt (default: from its first bytes, else txt)\n"
+          "  --follow-links       follow symbolic links in folders also where they lead out of the\n"
+          "                       folders given (default: only links that stay inside them)\n"
           "  --no-entities        do not extract persons, organisations and places\n"
           "  --ner-model FILE     the NER model (default: $PRESSE_NER_MODEL, else the installed one)\n"
           "  -v, --verbose        for every file: format, encoding, date, issuer and title found\n"
@@ -50,9 +53,58 @@ static void usage(FILE *f) {
           "exit status: 0 all indexed, 1 some input was skipped (each named on stderr), 2 fatal error\n");
 }
 
+/* The files and directories a walk has been in, by device and inode: a directory reached again
+ * (a symlink loop, two links to one folder) is not walked again, and a file reached by two
+ * paths is indexed once. */
+typedef struct seen_set {
+  struct seen {
+    dev_t dev;
+    ino_t ino;
+  } *v;
+  size_t n, cap; /* open addressing, cap a power of two; ino 0 marks an empty slot */
+} seen_set;
+
+static size_t seen_hash(dev_t dev, ino_t ino) {
+  unsigned long long h = ((unsigned long long)dev * 0x9E3779B97F4A7C15ull) ^ (unsigned long long)ino;
+  h ^= h >> 31;
+  return (size_t)(h * 0xBF58476D1CE4E5B9ull);
+}
+
+/* 1 if (dev, ino) was already in the set, 0 if it was added, -1 out of memory. */
+static int seen_add(seen_set *s, dev_t dev, ino_t ino) {
+  if (ino == 0) ino = (ino_t)-1; /* 0 marks empty slots */
+  if ((s->n + 1) * 2 > s->cap) {
+    size_t cap = s->cap ? s->cap * 2 : 256;
+    struct seen *v = calloc(cap, sizeof *v);
+    if (!v) return -1;
+    for (size_t i = 0; i < s->cap; i++)
+      if (s->v[i].ino) {
+        size_t k = seen_hash(s->v[i].dev, s->v[i].ino) & (cap - 1);
+        while (v[k].ino) k = (k + 1) & (cap - 1);
+        v[k] = s->v[i];
+      }
+    free(s->v);
+    s->v = v;
+    s->cap = cap;
+  }
+  size_t k = seen_hash(dev, ino) & (s->cap - 1);
+  while (s->v[k].ino) {
+    if (s->v[k].dev == dev && s->v[k].ino == ino) return 1;
+    k = (k + 1) & (s->cap - 1);
+  }
+  s->v[k].dev = dev;
+  s->v[k].ino = ino;
+  s->n++;
+  return 0;
+}
+
 typedef struct run {
   presse_indexer *ix;
   int quiet, verbose, tty, fatal;
+  int follow_links;  /* --follow-links: symlinks in a folder may lead out of it */
+  char **roots;      /* real paths of the folders given on the command line */
+  size_t nroots;
+  seen_set seen;
   unsigned long skipped;
   const char *stdin_id;
   presse_format stdin_fmt;
@@ -100,6 +152,7 @@ static void report_info(run *r, const char *what) {
 }
 
 static int handle(run *r, const char *what, int rc) {
+  if (rc == PRESSE_EABORT) return -1; /* interrupted: the run says so at its end */
   if (rc == PRESSE_OK) {
     if (r->verbose) report_info(r, what);
     progress(r, 0);
@@ -124,9 +177,48 @@ static int cmp_names(const void *a, const void *b) { return strcmp(*(char *const
 
 static int add_path(run *r, const char *path, int depth);
 
+/* Whether real (an absolute, resolved path) is one of the roots or inside one. */
+static int inside_roots(const run *r, const char *real) {
+  for (size_t i = 0; i < r->nroots; i++) {
+    size_t n = strlen(r->roots[i]);
+    if (!strncmp(real, r->roots[i], n) && (real[n] == '\0' || real[n] == '/' || (n == 1 && r->roots[i][0] == '/')))
+      return 1;
+  }
+  return 0;
+}
+
+/* An entry met while walking a folder. Symbolic links are followed only where they resolve to a
+ * place inside the folders given on the command line, unless --follow-links: a link to
+ * /etc/passwd dropped into a shared folder is not indexed. */
+static int add_entry(run *r, const char *path, int depth) {
+  struct stat lst;
+  if (lstat(path, &lst) != 0) {
+    on_report(r, path, strerror(errno));
+    return 0;
+  }
+  if (S_ISLNK(lst.st_mode) && !r->follow_links) {
+    char *real = realpath(path, NULL);
+    if (!real) {
+      on_report(r, path, errno == ELOOP ? "symbolic link loop: skipped" : "broken symbolic link: skipped");
+      return 0;
+    }
+    int in = inside_roots(r, real);
+    if (!in) {
+      presse_buf m = PRESSE_BUF_INIT;
+      presse_buf_printf(&m, "symbolic link to '%s', outside the folders given: skipped (--follow-links follows it)",
+                        real);
+      on_report(r, path, m.data ? m.data : "symbolic link outside the folders given: skipped");
+      presse_buf_free(&m);
+    }
+    free(real);
+    if (!in) return 0;
+  }
+  return add_path(r, path, depth);
+}
+
 static int add_dir(run *r, const char *path, int depth) {
-  if (depth > 64) {
-    on_report(r, path, "directory nesting too deep (symlink loop?)");
+  if (depth > 256) {
+    on_report(r, path, "directory nesting deeper than 256 levels: not walked further");
     return 0;
   }
   DIR *d = opendir(path);
@@ -156,7 +248,7 @@ static int add_dir(run *r, const char *path, int depth) {
     if (rc == 0 && !interrupted) {
       presse_buf_clear(&child);
       presse_buf_printf(&child, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", names[i]);
-      rc = add_path(r, child.data, depth + 1);
+      rc = add_entry(r, child.data, depth + 1);
     }
     free(names[i]);
   }
@@ -166,24 +258,9 @@ static int add_dir(run *r, const char *path, int depth) {
 }
 
 static int add_stdin(run *r) {
-  presse_buf in = PRESSE_BUF_INIT;
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
-    if (presse_buf_append(&in, chunk, n) != PRESSE_OK) break;
-  char idbuf[40];
-  const char *id = r->stdin_id;
-  if (!id) { /* the same text read twice replaces itself */
-    unsigned long long h = 1469598103934665603ull;
-    for (size_t i = 0; i < in.len; i++) h = (h ^ (unsigned char)in.data[i]) * 1099511628211ull;
-    snprintf(idbuf, sizeof idbuf, "stdin:%016llx", h);
-    id = idbuf;
-  }
   static const char *const names[] = {"stdin", "stdin.txt", "stdin.md", "stdin.html", "stdin.pdf", "stdin.docx",
                                       "stdin.odt"};
-  int rc = presse_indexer_add_buffer(r->ix, id, names[r->stdin_fmt], in.data ? in.data : "", in.len, r->stdin_fmt);
-  presse_buf_free(&in);
-  return handle(r, "-", rc);
+  return handle(r, "-", presse_indexer_add_fd(r->ix, 0, r->stdin_id, names[r->stdin_fmt], r->stdin_fmt));
 }
 
 static int add_path(run *r, const char *path, int depth) {
@@ -191,6 +268,15 @@ static int add_path(run *r, const char *path, int depth) {
   struct stat st;
   if (stat(path, &st) != 0) {
     on_report(r, path, strerror(errno));
+    return 0;
+  }
+  int again = seen_add(&r->seen, st.st_dev, st.st_ino);
+  if (again < 0) {
+    on_report(r, path, "out of memory");
+    return 0;
+  }
+  if (again) { /* the same folder or file by another path (a link, a loop): once is enough */
+    if (r->verbose) fprintf(stderr, "%s: %s: already read by another path in this run\n", prog, path);
     return 0;
   }
   if (S_ISDIR(st.st_mode)) return add_dir(r, path, depth);
@@ -220,6 +306,7 @@ static int add_jsonl(run *r, const char *path) {
 static void on_signal(int sig) {
   (void)sig;
   interrupted = 1;
+  presse_indexer_interrupt(running);
 }
 
 static int open_db(const char *path, int mode, presse_db **db) {
@@ -265,6 +352,8 @@ static int cmd_add(const char *dbpath, run *r, char **paths, int npaths, char **
     return EXIT_FATAL;
   }
   presse_indexer_set_report(r->ix, on_report, r);
+  running = r->ix;
+  /* no SA_RESTART: a signal interrupts a blocking read of stdin or a pipe, which then stops */
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
@@ -272,7 +361,15 @@ static int cmd_add(const char *dbpath, run *r, char **paths, int npaths, char **
   sigaction(SIGTERM, &sa, NULL);
   clock_gettime(CLOCK_MONOTONIC, &r->start);
   r->last_progress = r->start;
+  r->roots = calloc((size_t)npaths + 1, sizeof *r->roots);
+  for (int i = 0; r->roots && i < npaths; i++) {
+    char *real = strcmp(paths[i], "-") ? realpath(paths[i], NULL) : NULL;
+    if (real) r->roots[r->nroots++] = real;
+  }
   for (int i = 0; i < npaths && !r->fatal && !interrupted; i++) add_path(r, paths[i], 0);
+  for (size_t i = 0; i < r->nroots; i++) free(r->roots[i]);
+  free(r->roots);
+  free(r->seen.v);
   for (int i = 0; i < njsonl && !r->fatal && !interrupted; i++) add_jsonl(r, jsonl[i]);
   progress(r, 1);
   presse_indexer_counts c;
@@ -283,6 +380,7 @@ static int cmd_add(const char *dbpath, run *r, char **paths, int npaths, char **
     fprintf(stderr, "%s: commit failed: %s\n", prog, presse_indexer_errmsg(r->ix));
     r->fatal = 1;
   }
+  running = NULL;
   presse_indexer_free(r->ix);
   r->ix = NULL;
   double secs = since(&r->start);
@@ -411,7 +509,7 @@ int main(int argc, char **argv) {
       {"max-size", required_argument, NULL, 'm'}, {"jsonl", required_argument, NULL, 'j'},
       {"id", required_argument, NULL, 'i'},     {"format", required_argument, NULL, 'f'},
       {"json", no_argument, NULL, 'J'},         {"quiet", no_argument, NULL, 'q'},
-      {"verbose", no_argument, NULL, 'v'},
+      {"verbose", no_argument, NULL, 'v'},      {"follow-links", no_argument, NULL, 'L'},
       {"no-entities", no_argument, NULL, 'E'},  {"ner-model", required_argument, NULL, 'M'},
       {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
   char *dbpath = NULL;
@@ -476,6 +574,9 @@ int main(int argc, char **argv) {
         break;
       case 'v':
         r.verbose = 1;
+        break;
+      case 'L':
+        r.follow_links = 1;
         break;
       case 'h':
         usage(stdout);

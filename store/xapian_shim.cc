@@ -364,12 +364,19 @@ static int need_writable(presse_db *db) {
 static int enqueue(presse_db *db, queued_doc &job) {
   if (!db->writer) {
     std::unique_ptr<presse_writer> w(new presse_writer);
+    // The writer thread takes no signals: SIGINT/SIGTERM must reach the caller's thread, whose
+    // blocking read of stdin they interrupt (presse-index add -).
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
     try {
       w->th = std::thread(write_queued, w.get(), db->wdb, db->path);
     } catch (const std::system_error &) {  // no thread to be had: do it here and now
+      pthread_sigmask(SIG_SETMASK, &old, nullptr);
       run_job(db->wdb, job);
       return (int)PRESSE_OK;
     }
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
     db->writer = std::move(w);
   }
   presse_writer *w = db->writer.get();

@@ -69,6 +69,16 @@ int presse_indexer_add_file(presse_indexer *ix, const char *path);
 /* Indexes a buffer as if it were a file named name, with id as its unique id. */
 int presse_indexer_add_buffer(presse_indexer *ix, const char *id, const char *name,
                               const char *data, size_t len, presse_format fmt);
+/* Reads one document from fd (stdin, a pipe) until end of file and indexes it as if it were a
+ * file named name. At most the indexer's max_doc_bytes are read: a longer stream is refused with
+ * PRESSE_ETOOBIG as soon as the limit is passed, without reading the rest. id NULL: an id from a
+ * hash of the content ("stdin:0123456789abcdef"), so the same text read twice replaces itself.
+ * Returns PRESSE_EABORT when presse_indexer_interrupt was called during the read. */
+int presse_indexer_add_fd(presse_indexer *ix, int fd, const char *id, const char *name, presse_format fmt);
+/* Asks a running add (a JSON-lines stream, a read from a pipe) to stop after the current record;
+ * it then returns PRESSE_EABORT. Async-signal-safe: meant to be called from a SIGINT/SIGTERM
+ * handler. What was added before stays added (commit it as usual). */
+void presse_indexer_interrupt(presse_indexer *ix);
 /* Indexes a record as is. */
 int presse_indexer_add_record(presse_indexer *ix, const presse_record *r);
 /* ... with what its format knows beside the text (meta may be NULL). */
@@ -88,8 +98,10 @@ typedef struct presse_ingest_info {
 } presse_ingest_info;
 void presse_indexer_last_info(const presse_indexer *ix, presse_ingest_info *out);
 /* Indexes every line of a JSON-lines stream ({"id","title","date","text",...}). Bad lines are
- * reported through the report callback and counted in *bad; the rest are indexed. Returns an
- * error only when the database fails or the stream cannot be read. */
+ * reported through the report callback and counted in *bad; the rest are indexed. A line longer
+ * than max_doc_bytes is skipped (and reported) without being held in memory. Returns an error
+ * only when the database fails or the stream cannot be read; PRESSE_EABORT after
+ * presse_indexer_interrupt. */
 int presse_indexer_add_jsonl(presse_indexer *ix, FILE *f, const char *name, size_t *bad);
 int presse_indexer_commit(presse_indexer *ix);
 

@@ -1,0 +1,108 @@
+#!/bin/sh
+# End-to-end reproducers of what a hostile or careless user sends (issue 14's fuzzing campaign):
+# symlink loops and links out of the folder, signals during a stream, endless stdin and huge
+# JSONL lines, terminal escape sequences in stored text, damaged and read-only databases, a full
+# disk. Each must end in bounded time with a clear message and nothing stored lost.
+set -u
+INDEX=$1 QUERY=$2 SRC=$3
+TMP=$(mktemp -d) || exit 1
+chmod 755 "$TMP"
+PIDS=
+trap 'for p in $PIDS; do kill $p 2>/dev/null; done; umount "$TMP/full" 2>/dev/null; rm -rf "$TMP"' EXIT
+DB=$TMP/db
+fails=0 passes=0
+ok() { passes=$((passes + 1)); }
+bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+# expect STATUS PATTERN CMD...: runs CMD (at most 60 s), checks its exit status and that stderr matches PATTERN
+expect() {
+  want=$1 pat=$2; shift 2
+  timeout 60 "$@" >"$TMP/out" 2>"$TMP/err"; st=$?
+  [ "$st" = "$want" ] && ok || bad "[$*] exited $st, expected $want; stderr: $(head -c 2000 "$TMP/err")"
+  grep -q -- "$pat" "$TMP/err" && ok || bad "[$*] stderr lacks '$pat': $(head -c 2000 "$TMP/err")"
+}
+SEED=$SRC/corpus/000_stadt-hagen-fachtag-migrantenorganisationen.md
+
+# --- defect 3 and 14: symlink loops, and links that lead out of the folder ---
+mkdir -p "$TMP/t/x"
+cp "$SEED" "$TMP/t/x/"
+ln -s . "$TMP/t/x/l1"
+ln -s . "$TMP/t/x/l2"
+ln -s ../x "$TMP/t/x/up"
+ln -s /etc/passwd "$TMP/t/x/passwd.txt"
+ln -s "$TMP/nowhere" "$TMP/t/x/broken.txt"
+ln -s 000_stadt-hagen-fachtag-migrantenorganisationen.md "$TMP/t/x/alias.md"
+expect 1 "passwd.txt: symbolic link to '/etc/passwd', outside the folders given: skipped" \
+  "$INDEX" --db "$DB" --no-entities add "$TMP/t"
+grep -q "broken.txt: broken symbolic link" "$TMP/err" && ok || bad "broken link not reported: $(cat "$TMP/err")"
+[ "$(grep -c . "$TMP/err")" -le 3 ] && ok || bad "a symlink loop gave $(grep -c . "$TMP/err") lines"
+n=$("$INDEX" --db "$DB" list | wc -l)
+[ "$n" = 1 ] && ok || bad "the seed reached by loops and links was indexed $n times"
+"$INDEX" --db "$DB" list | grep -q passwd && bad "/etc/passwd was indexed" || ok
+expect 0 "indexed" "$INDEX" --db "$TMP/db-follow" --no-entities --follow-links add "$TMP/t/x/passwd.txt"
+
+# --- defect 4: SIGINT/SIGTERM stop a JSONL stream, a pipe and stdin promptly ---
+awk 'BEGIN { for (i = 0; i < 30000; i++) printf "{\"id\":\"r%d\",\"text\":\"Meldung %d aus Hagen: Der Stadtrat tagt am Montag im Rathaus und berät über den Haushalt.\"}\n", i, i }' \
+  > "$TMP/big.jsonl"
+"$INDEX" --db "$TMP/db-sig" --no-entities --batch 200 add --jsonl "$TMP/big.jsonl" 2>"$TMP/sigerr" &
+P=$!
+PIDS="$PIDS $P"
+sleep 1
+kill -INT $P
+t0=$(date +%s)
+wait $P; st=$?
+[ "$st" = 130 ] && ok || bad "SIGINT during --jsonl: exit $st, expected 130; $(cat "$TMP/sigerr")"
+[ $(($(date +%s) - t0)) -le 5 ] && ok || bad "SIGINT during --jsonl took more than 5 s to stop"
+grep -q "interrupted; what was indexed so far is committed" "$TMP/sigerr" && ok || bad "no interrupt message: $(cat "$TMP/sigerr")"
+grep -q "read error" "$TMP/sigerr" && bad "a signal was reported as a read error" || ok
+n=$("$INDEX" --db "$TMP/db-sig" stats | awk '/^documents:/ {print $2}')
+[ "$n" -gt 0 ] && [ "$n" -lt 30000 ] && ok || bad "after SIGINT the database holds '$n' documents"
+mkfifo "$TMP/fifo"
+"$INDEX" --db "$TMP/db-pipe" --no-entities add --jsonl - < "$TMP/fifo" 2>"$TMP/sigerr" &
+P=$!
+PIDS="$PIDS $P"
+exec 3>"$TMP/fifo"
+head -n 100 "$TMP/big.jsonl" >&3
+sleep 1
+kill -TERM $P
+wait $P; st=$?
+exec 3>&-
+[ "$st" = 130 ] && ok || bad "SIGTERM on a pipe that stays open: exit $st; $(cat "$TMP/sigerr")"
+grep -q "read error" "$TMP/sigerr" && bad "SIGTERM on a pipe became a read error" || ok
+"$QUERY" --db "$TMP/db-pipe" --no-collapse --limit 1 "Meldung" >/dev/null && ok || bad "the records before SIGTERM are not there"
+mkfifo "$TMP/fifo2"
+"$INDEX" --db "$TMP/db-stdin" --no-entities add - < "$TMP/fifo2" 2>"$TMP/sigerr" &
+P=$!
+PIDS="$PIDS $P"
+exec 4>"$TMP/fifo2"
+printf 'Halbe Meldung\n' >&4
+sleep 1
+kill -INT $P
+wait $P; st=$?
+exec 4>&-
+[ "$st" = 130 ] && ok || bad "SIGINT during 'add -' on an open stdin: exit $st; $(cat "$TMP/sigerr")"
+
+# --- defect 11: stdin and JSONL lines are bounded by --max-size before they are held ---
+yes "Ein Satz der Pressemitteilung aus Hagen." | head -c 100000000 > "$TMP/stream"
+/usr/bin/env time -f "%M" -o "$TMP/rss" "$INDEX" --db "$TMP/db-big" --no-entities --max-size 1000000 add - \
+  < "$TMP/stream" 2>"$TMP/err"
+st=$?
+[ "$st" = 1 ] && ok || bad "100 MB on stdin over --max-size: exit $st"
+grep -q "more than 1000000 bytes (--max-size): not read further" "$TMP/err" && ok || bad "no size message: $(cat "$TMP/err")"
+rss=$(tail -n 1 "$TMP/rss")
+[ "${rss:-999999}" -lt 200000 ] && ok || bad "100 MB on stdin with --max-size 1000000 took $rss KB"
+{ printf '{"id":"huge","text":"'; head -c 30000000 "$TMP/stream" | tr -d '\n'; printf '"}\n{"id":"small","text":"Kleine Meldung aus Witten."}\n'; } \
+  > "$TMP/huge.jsonl"
+rm -f "$TMP/stream"
+/usr/bin/env time -f "%M" -o "$TMP/rss" "$INDEX" --db "$TMP/db-big" --no-entities --max-size 1000000 add --jsonl "$TMP/huge.jsonl" \
+  2>"$TMP/err"
+st=$?
+[ "$st" = 1 ] && ok || bad "a 30 MB JSONL line over --max-size: exit $st"
+grep -q "huge.jsonl:1: line of [0-9]* bytes is over the limit of 1000000 bytes" "$TMP/err" && ok \
+  || bad "no line size message: $(cat "$TMP/err")"
+rss=$(tail -n 1 "$TMP/rss")
+[ "${rss:-999999}" -lt 200000 ] && ok || bad "a 30 MB JSONL line with --max-size 1000000 took $rss KB"
+"$QUERY" --db "$TMP/db-big" Witten >/dev/null && ok || bad "the record after the huge line was not indexed"
+rm -f "$TMP/huge.jsonl"
+
+echo "e2e_hostile: $passes passed, $fails failed"
+[ $fails -eq 0 ]
