@@ -98,6 +98,48 @@ static int has_weighted(const presse_qnode *n) {
   return 0;
 }
 
+/* Moves the query's words behind the options so that a query may start with '-': in
+ * "presse-query -Karlshorst Messer" '-Karlshorst' is a word to exclude, not options -K -a ...
+ * Only -h and the long options below are options (with their values); "--" ends them; every
+ * other argument, also one starting with '-', is part of the query, in order. Returns the index
+ * of the first query word in the reordered argv; *nargs is the new argc ("--" is dropped). */
+static int query_words_last(int argc, char **argv, const struct option *longopts, int *nargs) {
+  char **opts = malloc((size_t)argc * sizeof *opts), **words = malloc((size_t)argc * sizeof *words);
+  if (!opts || !words) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    exit(EXIT_FATAL);
+  }
+  int no = 0, nw = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--")) {
+      while (++i < argc) words[nw++] = argv[i];
+      break;
+    }
+    if (!strcmp(a, "-h")) {
+      opts[no++] = argv[i];
+      continue;
+    }
+    if (!strncmp(a, "--", 2) && a[2]) {
+      size_t n = strcspn(a + 2, "=");
+      const struct option *o = longopts;
+      while (o->name && (strlen(o->name) != n || strncmp(o->name, a + 2, n))) o++;
+      if (o->name || (a[2] >= 'a' && a[2] <= 'z')) { /* known, or meant as one: getopt says which */
+        opts[no++] = argv[i];
+        if (o->name && o->has_arg == required_argument && !a[2 + n] && i + 1 < argc) opts[no++] = argv[++i];
+        continue;
+      }
+    }
+    words[nw++] = argv[i];
+  }
+  for (int k = 0; k < no; k++) argv[1 + k] = opts[k];
+  for (int k = 0; k < nw; k++) argv[1 + no + k] = words[k];
+  free(opts);
+  free(words);
+  *nargs = 1 + no + nw;
+  return 1 + no;
+}
+
 int main(int argc, char **argv) {
   static const struct option longopts[] = {
       {"db", required_argument, NULL, 'd'},   {"limit", required_argument, NULL, 'l'},
@@ -110,7 +152,9 @@ int main(int argc, char **argv) {
   presse_search_opts so = {.limit = 10};
   int json = 0, color = -1, sort_given = 0;
   int c;
-  while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+  int first_word = query_words_last(argc, argv, longopts, &argc);
+  /* "+": stop at the first query word, which may start with '-' */
+  while ((c = getopt_long(first_word, argv, "+h", longopts, NULL)) != -1) {
     switch (c) {
       case 'd':
         free(dbpath);
@@ -152,19 +196,22 @@ int main(int argc, char **argv) {
       case 'h':
         usage(stdout);
         return 0;
-      default:
-        usage(stderr);
+      default: /* getopt named the option */
+        fprintf(stderr, "%s: see '%s --help'; a query word starting with '-' may also follow '--'\n", prog, prog);
         return EXIT_FATAL;
     }
   }
-  if (optind >= argc) {
+  if (optind < first_word) { /* a stray argument among the options, e.g. an option's value */
+    first_word = optind;
+  }
+  if (first_word >= argc) {
     usage(stderr);
     return EXIT_FATAL;
   }
   if (color < 0) color = isatty(1);
   presse_buf qtext = PRESSE_BUF_INIT;
-  for (int i = optind; i < argc; i++) {
-    if (i > optind) presse_buf_putc(&qtext, ' ');
+  for (int i = first_word; i < argc; i++) {
+    if (i > first_word) presse_buf_putc(&qtext, ' ');
     presse_buf_puts(&qtext, argv[i]);
   }
   if (!dbpath) dbpath = presse_path_default_db();

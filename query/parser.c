@@ -55,7 +55,11 @@ struct presse_query {
 static presse_qnode *fail(presse_query *q, size_t pos, const char *fmt, ...) {
   if (q->failed) return NULL;
   q->failed = 1;
-  q->errpos = pos;
+  /* a position people can count: characters, not bytes ("Müller datum:2021-13" fails at 14) */
+  size_t chars = 0;
+  for (size_t k = 0; k < pos && k < q->len; k++)
+    if (((unsigned char)q->src[k] & 0xC0) != 0x80) chars++;
+  q->errpos = chars + (pos > q->len ? pos - q->len : 0);
   char msg[256];
   va_list ap;
   va_start(ap, fmt);
@@ -351,8 +355,7 @@ static int analyze(presse_query *q, const char *s, size_t n, aterms *c) {
   if (q->nterms > PRESSE_QUERY_MAX_TERMS) {
     aterms_free(c);
     memset(c, 0, sizeof *c);
-    fail(q, (size_t)(s - q->src), "too many words: a query may have at most %d (position %zu)", PRESSE_QUERY_MAX_TERMS,
-         (size_t)(s - q->src) + 1);
+    fail(q, (size_t)(s - q->src), "too many words: a query may have at most %d", PRESSE_QUERY_MAX_TERMS);
     return PRESSE_EQUERY;
   }
   return PRESSE_OK;
@@ -403,14 +406,20 @@ static void chunk_words(presse_query *q, size_t a, size_t b, const field *f, ite
 }
 
 /* Reads the quoted text starting at q->i into [*s, *e) and moves past the closing quote.
- * Returns -1 (and fails the query) when the quote is never closed. */
-static int read_quoted(presse_query *q, size_t *s, size_t *e) {
+ * A quote that is never closed fails the query (returns -1) when strict, as for a field's value;
+ * otherwise it is punctuation, as in a pasted headline with one stray quote (returns 1, q->i
+ * past the quote). */
+static int read_quoted(presse_query *q, size_t *s, size_t *e, int strict) {
   size_t open = q->i;
   size_t k = open + quote_at(q->src, q->len, open);
   *s = k;
   while (k < q->len && !quote_at(q->src, q->len, k)) k++;
   if (k >= q->len) {
-    fail(q, open, "unbalanced quote: the quote at position %zu is never closed", open + 1);
+    if (!strict) {
+      q->i = *s;
+      return 1;
+    }
+    fail(q, open, "unbalanced quote: this quote is never closed");
     return -1;
   }
   *e = k;
@@ -421,7 +430,7 @@ static int read_quoted(presse_query *q, size_t *s, size_t *e) {
 /* Reads a quoted phrase starting at q->i; returns its node (NULL if it has no words). */
 static presse_qnode *read_phrase(presse_query *q, const field *f) {
   size_t s, e;
-  if (read_quoted(q, &s, &e) != 0) return NULL;
+  if (read_quoted(q, &s, &e, 1) != 0) return NULL;
   aterms c;
   if (analyze(q, q->src + s, e - s, &c) != PRESSE_OK) return fail(q, s, "out of memory");
   presse_qnode *n = phrase_node(q, &c, f);
@@ -441,32 +450,30 @@ static int read_date_range(presse_query *q, size_t a, size_t b, unsigned *lo, un
   unsigned l1, h1, l2, h2;
   if (!dots) {
     if (n == 0 || presse_date_parse_span(s, n, lo, hi) != PRESSE_OK) {
-      fail(q, a, "cannot read the date '%.*s' at position %zu (use 2025-01-30, 30.01.2025, 2025-01 or 2025)", (int)n, s,
-           a + 1);
+      fail(q, a, "cannot read the date '%.*s' (use 2025-01-30, 30.01.2025, 2025-01 or 2025)", (int)n, s);
       return -1;
     }
     return 0;
   }
   size_t ln = (size_t)(dots - s), rs = ln + 2;
   if (ln == 0 && rs == n) {
-    fail(q, a, "cannot read the date '..' at position %zu: a range needs a start or an end (2025-01..2025-03, ..2024)",
-         a + 1);
+    fail(q, a, "cannot read the date '..': a range needs a start or an end (2025-01..2025-03, ..2024)");
     return -1;
   }
   if (ln == 0) l1 = 19000101;
   else if (presse_date_parse_span(s, ln, &l1, &h1) != PRESSE_OK) {
-    fail(q, a, "cannot read the date '%.*s' at position %zu", (int)ln, s, a + 1);
+    fail(q, a, "cannot read the date '%.*s'", (int)ln, s);
     return -1;
   }
   if (rs == n) h2 = 21991231;
   else if (presse_date_parse_span(s + rs, n - rs, &l2, &h2) != PRESSE_OK) {
-    fail(q, a + rs, "cannot read the date '%.*s' at position %zu", (int)(n - rs), s + rs, a + rs + 1);
+    fail(q, a + rs, "cannot read the date '%.*s'", (int)(n - rs), s + rs);
     return -1;
   }
   *lo = l1;
   *hi = h2;
   if (*lo > *hi) {
-    fail(q, a, "the date range '%.*s' at position %zu ends before it starts", (int)n, s, a + 1);
+    fail(q, a, "the date range '%.*s' ends before it starts", (int)n, s);
     return -1;
   }
   return 0;
@@ -516,7 +523,7 @@ static presse_qnode *entity_filter(presse_query *q, int fld, size_t a, size_t b)
   presse_analyze(q->a, q->src + a, b - a, NULL, on_entity_word, &c);
   if (c.and->nkids == 0) {
     presse_qnode_free(c.and);
-    return fail(q, a, "the %s filter at position %zu has no name", fld == 6 ? "issuer" : "entity", a + 1);
+    return fail(q, a, "the %s filter has no name", fld == 6 ? "issuer" : "entity");
   }
   presse_qnode *w = presse_qnode_simplify(c.and);
   char folded[256];
@@ -540,10 +547,15 @@ static void parse_chunk(presse_query *q, items *it, int neg) {
   if (q->src[a] == '+' && b > a + 1) a++; /* +word: required, as every word already is */
   size_t colon;
   int fld = field_of(q, a, b, &colon);
+  /* "Ort: Berlin", "Titel: ..." in a pasted headline: a field name needs its value right after
+   * the colon (or a quoted value), otherwise it is a word followed by punctuation */
+  if (fld && colon + 1 == b && !(b < q->len && quote_at(q->src, q->len, b))) fld = 0;
   if (fld == 2) {
     q->i = b;
     unsigned lo, hi;
-    if (read_date_range(q, colon + 1, b, &lo, &hi) != 0) return;
+    size_t vs = colon + 1, ve = b;
+    if (vs == b && read_quoted(q, &vs, &ve, 1) != 0) return; /* datum:"März 2021" */
+    if (read_date_range(q, vs, ve, &lo, &hi) != 0) return;
     presse_qnode *r = presse_qnode_new(PRESSE_Q_DATE_RANGE);
     if (r) {
       r->lo = lo;
@@ -556,7 +568,7 @@ static void parse_chunk(presse_query *q, items *it, int neg) {
     size_t vs = colon + 1, ve = b;
     q->i = b;
     /* person:"Alexander Kühner" */
-    if (vs == b && q->i < q->len && quote_at(q->src, q->len, q->i) && read_quoted(q, &vs, &ve) != 0) return;
+    if (vs == b && q->i < q->len && quote_at(q->src, q->len, q->i) && read_quoted(q, &vs, &ve, 1) != 0) return;
     presse_qnode *n = entity_filter(q, fld, vs, ve);
     if (n) items_add(it, neg ? I_NEG : I_FILTER, n);
     return;
@@ -570,7 +582,7 @@ static void parse_chunk(presse_query *q, items *it, int neg) {
         items_add(it, neg ? I_NEG : I_POS, n);
         return;
       }
-      fail(q, a, "the field '%.*s' at position %zu has no value", (int)(colon - a), q->src + a, a + 1);
+      fail(q, a, "the field '%.*s' has no value", (int)(colon - a), q->src + a);
       return;
     }
     q->i = b;
@@ -580,13 +592,13 @@ static void parse_chunk(presse_query *q, items *it, int neg) {
   q->i = b;
   if (q->src[b - 1] == '*') { /* prefix* */
     if (b - 1 == a) {
-      fail(q, a, "a lone '*' at position %zu: give the start of a word, like Migrant*", a + 1);
+      fail(q, a, "a lone '*': give the start of a word, like Migrant*");
       return;
     }
     char folded[256];
     int n = presse_analyzer_fold(q->a, q->src + a, b - 1 - a, folded, sizeof folded);
     if (n <= 0) {
-      fail(q, a, "cannot use '%.*s' at position %zu as a prefix", (int)(b - a), q->src + a, a + 1);
+      fail(q, a, "cannot use '%.*s' as a prefix", (int)(b - a), q->src + a);
       return;
     }
     add_highlight(q, folded, (size_t)n, 2);
@@ -633,7 +645,7 @@ static presse_qnode *parse_and(presse_query *q) {
     ttype t = peek(q);
     if (t == T_END || t == T_OR) break;
     if (t == T_RP) {
-      if (q->depth == 0) fail(q, q->i, "unbalanced parenthesis: ')' at position %zu has no '('", q->i + 1);
+      if (q->depth == 0) fail(q, q->i, "unbalanced parenthesis: this ')' has no '('");
       break;
     }
     if (t == T_AND) {
@@ -646,19 +658,21 @@ static presse_qnode *parse_and(presse_query *q) {
       neg = 1;
       t = peek(q);
       if (t == T_END || t == T_RP || t == T_OR) {
-        fail(q, q->i, "NOT at the end: nothing to exclude at position %zu", q->i + 1);
+        fail(q, q->i, "NOT at the end: nothing to exclude");
         break;
       }
     } else if (t == T_CHUNK && q->src[q->i] == '-' && chunk_end(q, q->i) == q->i + 1) {
-      q->i++; /* a lone '-' before a group or phrase: "-(a b)", - "a b" */
+      /* '-' right before a group or phrase excludes it: -(a b), -"a b". A '-' between spaces is
+       * punctuation, as in a headline ("Einbruch in Kita - Täter flüchtig"), as Xapian's
+       * QueryParser, FTS5 and PostgreSQL read it. */
+      q->i++;
+      if (q->i >= q->len || (q->src[q->i] != '(' && !quote_at(q->src, q->len, q->i))) continue;
       neg = 1;
       t = peek(q);
-      if (t == T_END) break;
     }
     if (neg) q->negated++;
     if (t == T_LP && q->depth >= PRESSE_QUERY_MAX_DEPTH) {
-      fail(q, q->i, "parentheses nested too deeply at position %zu: at most %d levels", q->i + 1,
-           PRESSE_QUERY_MAX_DEPTH);
+      fail(q, q->i, "parentheses nested too deeply: at most %d levels", PRESSE_QUERY_MAX_DEPTH);
     } else if (t == T_LP) {
       size_t open = q->i++;
       q->depth++;
@@ -667,7 +681,7 @@ static presse_qnode *parse_and(presse_query *q) {
       if (!q->failed) {
         if (peek(q) != T_RP) {
           presse_qnode_free(n);
-          fail(q, open, "unbalanced parenthesis: '(' at position %zu is never closed", open + 1);
+          fail(q, open, "unbalanced parenthesis: this '(' is never closed");
         } else {
           q->i++;
           items_add(&it, neg ? I_NEG : I_POS, n);
@@ -676,11 +690,22 @@ static presse_qnode *parse_and(presse_query *q) {
         presse_qnode_free(n);
       }
     } else if (t == T_QUOTE) {
-      items_add(&it, neg ? I_NEG : I_POS, read_phrase(q, &BODY));
+      size_t s, e;
+      size_t at = q->i;
+      int r = read_quoted(q, &s, &e, 0);
+      if (r == 0 && (q->flags & PRESSE_QUERY_ANY_WORD) && !neg) {
+        /* the tier of releases with some of the words: a phrase's words count one by one, so
+         * that a pasted title with quoted words ("Aktion „Sichere Kreuzung“") still finds the
+         * release that words them differently */
+        chunk_words(q, s, e, &BODY, &it, 0);
+      } else if (r == 0) {
+        q->i = at;
+        items_add(&it, neg ? I_NEG : I_POS, read_phrase(q, &BODY));
+      }
     } else if (t == T_CHUNK) {
       parse_chunk(q, &it, neg);
     } else {
-      fail(q, q->i, "unexpected operator at position %zu", q->i + 1);
+      fail(q, q->i, "unexpected operator");
     }
     if (neg) q->negated--;
   }
@@ -700,13 +725,13 @@ static presse_qnode *parse_or(presse_query *q) {
     size_t at = q->i;
     q->i = chunk_end(q, q->i);
     if (!left && !or) {
-      fail(q, at, "'%.*s' at position %zu has nothing on its left", (int)(q->i - at), q->src + at, at + 1);
+      fail(q, at, "'%.*s' has nothing on its left", (int)(q->i - at), q->src + at);
       break;
     }
     presse_qnode *right = parse_and(q);
     if (q->failed) break;
     if (!right) {
-      fail(q, at, "'%.*s' at position %zu has nothing on its right", (int)(q->i - at), q->src + at, at + 1);
+      fail(q, at, "'%.*s' has nothing on its right", (int)(q->i - at), q->src + at);
       break;
     }
     if (!or) {
@@ -748,7 +773,7 @@ int presse_query_parse_flags(presse_query **out, presse_analyzer *a, const char 
     return PRESSE_EQUERY;
   }
   q->root = parse_or(q);
-  if (!q->failed && q->i < q->len) fail(q, q->i, "unexpected ')' at position %zu", q->i + 1);
+  if (!q->failed && q->i < q->len) fail(q, q->i, "unexpected ')'");
   if (q->failed) {
     presse_qnode_free(q->root);
     q->root = NULL;

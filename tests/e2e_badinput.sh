@@ -98,7 +98,16 @@ wait $LOCKPID && ok || bad "the writer holding the lock failed"
 LOCKPID=
 
 # malformed queries point at the position
-expect 2 "malformed query at position 1: unbalanced quote" "$QUERY" --db "$DB" '"Rolle von'
+# positions count characters, and each message gives one (issue 13); a stray quote in a free
+# query is punctuation, one in a field's value an error
+expect 2 "malformed query at position 8: unbalanced quote" "$QUERY" --db "$DB" 'person:"Rolle von'
+expect 2 "malformed query at position 14: cannot read the date '2021-13' (use" "$QUERY" --db "$DB" 'Müller datum:2021-13'
+[ "$(grep -c position "$TMP/err")" = 1 ] && ! grep -q 'position.*position' "$TMP/err" && ok || bad "the position is given twice: $(cat "$TMP/err")"
+"$QUERY" --db "$DB" '"Rolle von' >/dev/null && ok || bad "a stray quote fails the query"
+# a query may start with '-' on the command line (issue 13): -Karlshorst is a word to exclude
+"$QUERY" --db "$DB" -Karlshorst Kühner >"$TMP/out" 2>"$TMP/err" && grep -q 000_stadt-hagen "$TMP/out" && ok ||
+  bad "presse-query -Karlshorst Kühner failed: $(cat "$TMP/err")"
+expect 2 "unrecognized option '--bogus'" "$QUERY" --db "$DB" --bogus Kühner
 expect 2 "malformed query at position 7: unbalanced parenthesis" "$QUERY" --db "$DB" 'Hagen (Herne OR Essen'
 expect 2 "malformed query at position 12: unbalanced parenthesis" "$QUERY" --db "$DB" 'Hagen Herne)'
 expect 2 "cannot read the date" "$QUERY" --db "$DB" 'datum:morgen'
