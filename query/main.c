@@ -88,6 +88,19 @@ static void print_snippet(const presse_snippet *sn, int color) {
   putchar('\n');
 }
 
+/* A count for people: "etwa " before an estimate, and German digit groups from five digits on
+ * ("etwa 12.000"). Returns buf. */
+static const char *count_text(char *buf, size_t size, unsigned long long n, int exact) {
+  char digits[32];
+  int len = snprintf(digits, sizeof digits, "%llu", n), at = snprintf(buf, size, "%s", exact ? "" : "etwa ");
+  for (int k = 0; k < len && (size_t)at + 2 < size; k++) {
+    if (len >= 5 && k > 0 && (len - k) % 3 == 0) buf[at++] = '.';
+    buf[at++] = digits[k];
+  }
+  buf[at] = '\0';
+  return buf;
+}
+
 static int has_weighted(const presse_qnode *n) {
   if (!n) return 0;
   if (n->op == PRESSE_Q_TERM || n->op == PRESSE_Q_WILDCARD) return 1;
@@ -260,16 +273,20 @@ int main(int argc, char **argv) {
   if (res.total_all == 0) presse_suggest(db, an, q, qtext.data, &suggestion);
 
   json_t *jhits = json ? json_array() : NULL;
+  char all_s[48], some_s[48], sum_s[48];
+  count_text(all_s, sizeof all_s, res.total_all, res.total_exact);
+  count_text(some_s, sizeof some_s, res.total_some, res.total_exact);
+  count_text(sum_s, sizeof sum_s, res.total_all + res.total_some, res.total_exact);
   if (!json) {
     if (n == 0 && res.total_all + res.total_some == 0) printf("Keine Treffer für „%s“.\n", qtext.data);
     else if (res.total_all == 0)
-      printf("Kein Treffer enthält alle Wörter von „%s“; %llu Treffer mit einem Teil davon (%u–%zu):\n\n", qtext.data,
-             res.total_some, so.offset + 1, so.offset + n);
-    else if (n == 0) printf("%llu Treffer für „%s“; keine auf dieser Seite.\n", res.total_all + res.total_some, qtext.data);
+      printf("Kein Treffer enthält alle Wörter von „%s“; %s Treffer mit einem Teil davon (%u–%zu):\n\n", qtext.data,
+             some_s, so.offset + 1, so.offset + n);
+    else if (n == 0) printf("%s Treffer für „%s“; keine auf dieser Seite.\n", sum_s, qtext.data);
     else if (res.total_some)
-      printf("%llu Treffer für „%s“, %llu weitere mit einem Teil der Wörter (%u–%zu):\n\n", res.total_all, qtext.data,
-             res.total_some, so.offset + 1, so.offset + n);
-    else printf("%llu Treffer für „%s“ (%u–%zu):\n\n", res.total_all, qtext.data, so.offset + 1, so.offset + n);
+      printf("%s Treffer für „%s“, %s weitere mit einem Teil der Wörter (%u–%zu):\n\n", all_s, qtext.data, some_s,
+             so.offset + 1, so.offset + n);
+    else printf("%s Treffer für „%s“ (%u–%zu):\n\n", all_s, qtext.data, so.offset + 1, so.offset + n);
   }
   for (size_t i = 0; i < n; i++) {
     size_t dl;
@@ -309,7 +326,7 @@ int main(int argc, char **argv) {
       json_array_append_new(jhits, h);
     } else {
       if (i == res.nall && res.total_all)
-        printf("Weitere %llu Treffer mit einem Teil der Wörter:\n\n", res.total_some);
+        printf("Weitere %s Treffer mit einem Teil der Wörter:\n\n", some_s);
       printf("%zu. %s%s%s\n", so.offset + i + 1, color ? "\033[1m" : "", title ? title : "(ohne Titel)",
              color ? "\033[0m" : "");
       const char *issuer = json_string_value(json_object_get(d, "issuer"));
@@ -335,7 +352,11 @@ int main(int argc, char **argv) {
       const char *name = presse_hits_facet(hits, i, &type, &cnt);
       if (strcmp(type, facet_names[t][0])) continue;
       if (json) {
-        json_array_append_new(arr, json_pack("{s:s,s:I}", "name", name, "count", (json_int_t)cnt));
+        /* the filter this facet leads to; count is that query's total (query/search.c) */
+        presse_buf f = PRESSE_BUF_INIT;
+        presse_buf_printf(&f, "%s:\"%s\"", presse_facet_field(type), name);
+        json_array_append_new(arr, json_pack("{s:s,s:I,s:s}", "name", name, "count", (json_int_t)cnt, "filter", f.data));
+        presse_buf_free(&f);
       } else {
         printf("%s %s (%llu)", printed ? "," : facet_names[t][1], name, cnt);
         if (!printed) printed = 1;
@@ -350,6 +371,7 @@ int main(int argc, char **argv) {
     else json_decref(jfacets);
     json_object_set_new(o, "query", json_string(qtext.data));
     json_object_set_new(o, "total", json_integer((json_int_t)(res.total_all + res.total_some)));
+    json_object_set_new(o, "total_exact", json_boolean(res.total_exact)); /* false: an estimate */
     json_object_set_new(o, "offset", json_integer(so.offset));
     json_object_set_new(o, "limit", json_integer(so.limit));
     json_object_set_new(o, "total_all_words", json_integer((json_int_t)res.total_all));

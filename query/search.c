@@ -3,6 +3,7 @@
  * often has a word its release does not use ("Festnahme" over "festgenommen"); requiring every
  * word loses those releases, ORing every word lets a long query's common words outrank the
  * release that has them all. bench/relevance measured both against the tiers. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,54 @@ static presse_qnode *only_some(const presse_qnode *some, const presse_qnode *all
   return n;
 }
 
+/* A facet's count is the total of the query it leads to: the query with the entity's filter
+ * (ort:"Neukölln"), in the tier the facets describe. The matcher's tally of entity names is not
+ * that: the filter matches the words of any name of the type ("Nord-Neukölln" too), and the tally
+ * saw copies that collapsing later folds. */
+typedef struct recount_ctx {
+  presse_db *db;
+  presse_analyzer *a;
+  const char *text;
+  unsigned flags;
+  presse_search_opts opts;
+} recount_ctx;
+
+const char *presse_facet_field(const char *type) {
+  return !strcmp(type, "PER") ? "person" : !strcmp(type, "ORG") ? "org" : !strcmp(type, "LOC") ? "ort" : NULL;
+}
+
+static int recount(void *vctx, const char *type, const char *name, unsigned long long *count) {
+  recount_ctx *c = vctx;
+  const char *field = presse_facet_field(type);
+  if (!field || strchr(name, '"')) return 0;
+  size_t n = strlen(c->text) + strlen(name) + 32;
+  char *text = malloc(n);
+  if (!text) return PRESSE_ENOMEM;
+  snprintf(text, n, "(%s) %s:\"%s\"", c->text, field, name);
+  presse_query *q = NULL;
+  int rc = presse_query_parse_flags(&q, c->a, text, c->flags);
+  free(text);
+  presse_hits *h = NULL;
+  if (rc == PRESSE_OK && presse_query_tree(q)) {
+    rc = presse_db_search(c->db, presse_query_tree(q), &c->opts, &h);
+    if (rc == PRESSE_OK) *count = presse_hits_total(h);
+  } else {
+    rc = PRESSE_OK; /* a name the query language cannot say keeps the matcher's tally */
+  }
+  presse_hits_free(h);
+  presse_query_free(q);
+  return rc;
+}
+
+static int recount_facets(presse_db *db, presse_analyzer *a, const char *text, const presse_search_opts *o,
+                          presse_hits *h, unsigned flags) {
+  recount_ctx c = {db, a, text, flags, *o};
+  c.opts.facets = 0;
+  c.opts.offset = 0;
+  c.opts.limit = 1;
+  return presse_hits_facets_recount(h, recount, &c);
+}
+
 int presse_search(presse_db *db, presse_analyzer *a, const char *text, const presse_search_opts *opts,
                   presse_result *out) {
   memset(out, 0, sizeof *out);
@@ -37,24 +86,36 @@ int presse_search(presse_db *db, presse_analyzer *a, const char *text, const pre
   if (rc != PRESSE_OK) return rc;
   out->nall = presse_hits_count(out->hits);
   out->total_all = presse_hits_total(out->hits);
-  /* A page that is not full has seen every match (store/ checks offset + limit documents at
-   * least), so total_all is exact here and the second tier starts where the first ends. */
-  if (out->nall >= o.limit || presse_query_nwords(out->query) < 2) return PRESSE_OK;
+  out->total_exact = presse_hits_total_exact(out->hits);
+  if (o.facets && out->total_all && (rc = recount_facets(db, a, text, &o, out->hits, 0)) != PRESSE_OK) return rc;
+  if (presse_query_nwords(out->query) < 2) return PRESSE_OK;
   presse_query *any = NULL;
   rc = presse_query_parse_flags(&any, a, text, PRESSE_QUERY_ANY_WORD);
   presse_qnode *some = rc == PRESSE_OK ? only_some(presse_query_tree(any), all) : NULL;
   presse_query_free(any);
   if (rc != PRESSE_OK) return rc;
   if (!some) return PRESSE_ENOMEM;
+  /* The second tier starts where the first ends. When the first fills the page, the second is
+   * still counted (one hit fetched), so that the total is the same on every page. */
+  int page_full = out->nall >= o.limit;
   presse_search_opts o2 = o;
-  o2.offset = o.offset > out->total_all ? (unsigned)(o.offset - out->total_all) : 0;
-  o2.limit = o.limit - (unsigned)out->nall;
-  if (out->total_all) o2.facets = 0; /* facets describe the releases with every word */
+  o2.offset = page_full ? 0 : o.offset > out->total_all ? (unsigned)(o.offset - out->total_all) : 0;
+  o2.limit = page_full ? 1 : o.limit - (unsigned)out->nall;
+  if (out->total_all || page_full) o2.facets = 0; /* facets describe the releases with every word */
   presse_hits *h2 = NULL;
   rc = presse_db_search(db, some, &o2, &h2);
   presse_qnode_free(some);
   if (rc != PRESSE_OK) return rc;
   out->total_some = presse_hits_total(h2);
+  out->total_exact = out->total_exact && presse_hits_total_exact(h2);
+  if (page_full) {
+    presse_hits_free(h2);
+    return PRESSE_OK;
+  }
+  if (o2.facets && (rc = recount_facets(db, a, text, &o, h2, PRESSE_QUERY_ANY_WORD)) != PRESSE_OK) {
+    presse_hits_free(h2);
+    return rc;
+  }
   return presse_hits_append(out->hits, h2);
 }
 

@@ -65,6 +65,7 @@ struct presse_hits {
   };
   std::vector<hit> hits;
   unsigned long long total = 0;
+  bool total_exact = true;
   struct facet {
     std::string type, name;
     unsigned long long count;
@@ -80,8 +81,12 @@ constexpr double kDefaultB = 0.75;
 // Documents the writer thread may have waiting: enough to smooth out one long release, little
 // memory (a built Xapian::Document of a release is some kilobytes).
 constexpr size_t kQueued = 32;
-// Result sets up to this size get an exact count.
-constexpr Xapian::doccount kExactTotal = 100;
+// Result sets up to this size get an exact count: the matcher checks this many candidates
+// before it may stop and estimate. A count is what a journalist quotes, so it is exact where it
+// is cheap enough: checking 10,000 candidates of a wide query costs about 1-3 ms on the Berlin
+// corpus (bench/README.md), as much as the rest of a search; beyond that the total is an
+// estimate and says so (presse_hits_total_exact).
+constexpr Xapian::doccount kExactTotal = 10000;
 
 // Runs f and turns whatever it throws into a status and a message in err; path names the
 // database in the messages about opening it. No exception leaves. Used on the caller's thread
@@ -266,6 +271,15 @@ Xapian::Query build(const presse_qnode *q) {
       return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, kids.empty() ? Xapian::Query() : kids[0], q->scale);
   }
   return Xapian::Query();
+}
+
+// The number of matches of an MSet fetched with check_at_least = atleast. Fewer matches than
+// were checked, or equal bounds: the matcher saw them all, and the lower bound is the count (with
+// duplicates collapsed, Xapian's estimate can still be above it). Otherwise the estimate.
+unsigned long long count_of(const Xapian::MSet &ms, Xapian::doccount atleast, bool *exact) {
+  Xapian::doccount lo = ms.get_matches_lower_bound();
+  *exact = lo < atleast || lo == ms.get_matches_upper_bound();
+  return *exact ? lo : ms.get_matches_estimated();
 }
 
 // Counts the entities of every matching document from the entity value slot. A MatchSpy sees
@@ -505,15 +519,17 @@ int presse_db_search(presse_db *db, const presse_qnode *q, const presse_search_o
       // Up to 100 matches, and on a page that is not full, every match is seen, so the total is
       // exact: paging shows the same count on every page, and query/search.c starts its second
       // tier where the first ends. Facets need every match.
-      Xapian::doccount atleast = std::max<Xapian::doccount>(offset + limit, kExactTotal);
+      Xapian::doccount exact = opts && opts->exact_total ? opts->exact_total : kExactTotal;
+      Xapian::doccount atleast = std::max<Xapian::doccount>(offset + limit, exact);
       if (opts && opts->facets) {
         enq.add_matchspy(&spy);
         atleast = db->db->get_doccount();
       }
       Xapian::MSet ms = enq.get_mset(offset, limit, atleast);
-      // Fewer matches than were checked: the matcher saw them all, and the lower bound is the
-      // count (with duplicates collapsed, Xapian's estimate can still be above it).
-      h->total = ms.get_matches_lower_bound() < atleast ? ms.get_matches_lower_bound() : ms.get_matches_estimated();
+      h->total = count_of(ms, atleast, &h->total_exact);
+      // Xapian's estimate depends on how far the matcher went, and so on the page; an estimate
+      // that moves with --offset is no count, so it comes from a pass of its own.
+      if (!h->total_exact) h->total = count_of(enq.get_mset(0, 0, exact), exact, &h->total_exact);
       for (auto it = ms.begin(); it != ms.end(); ++it)
         h->hits.push_back({*it, it.get_weight(), it.get_document().get_data(), it.get_collapse_count()});
       if (opts && opts->facets) {
@@ -549,10 +565,25 @@ int presse_hits_append(presse_hits *dst, presse_hits *src) {
   }
   for (auto &x : src->hits) dst->hits.push_back(std::move(x));  // no throw: room reserved
   dst->total += src->total;
+  dst->total_exact = dst->total_exact && src->total_exact;
   if (dst->facets.empty()) dst->facets.swap(src->facets);
   return (int)PRESSE_OK;
 }
 size_t presse_hits_nfacets(const presse_hits *h) { return h ? h->facets.size() : 0; }
+int presse_hits_facets_recount(presse_hits *h, presse_facet_recount_cb recount, void *ctx) {
+  if (!h) return (int)PRESSE_OK;
+  for (auto &f : h->facets)
+    if (int rc = recount(ctx, f.type.c_str(), f.name.c_str(), &f.count)) return rc;
+  // facets are grouped by type (search order); each group by count, ties in their old order
+  for (size_t a = 0; a < h->facets.size();) {
+    size_t b = a;
+    while (b < h->facets.size() && h->facets[b].type == h->facets[a].type) b++;
+    std::stable_sort(h->facets.begin() + (long)a, h->facets.begin() + (long)b,
+                     [](const presse_hits::facet &x, const presse_hits::facet &y) { return x.count > y.count; });
+    a = b;
+  }
+  return (int)PRESSE_OK;
+}
 const char *presse_hits_facet(const presse_hits *h, size_t i, const char **type, unsigned long long *count) {
   if (type) *type = h->facets[i].type.c_str();
   if (count) *count = h->facets[i].count;
@@ -560,6 +591,7 @@ const char *presse_hits_facet(const presse_hits *h, size_t i, const char **type,
 }
 size_t presse_hits_count(const presse_hits *h) { return h ? h->hits.size() : 0; }
 unsigned long long presse_hits_total(const presse_hits *h) { return h ? h->total : 0; }
+int presse_hits_total_exact(const presse_hits *h) { return h ? h->total_exact : 1; }
 double presse_hits_weight(const presse_hits *h, size_t i) { return h->hits[i].weight; }
 unsigned presse_hits_docid(const presse_hits *h, size_t i) { return h->hits[i].did; }
 unsigned long long presse_hits_collapsed(const presse_hits *h, size_t i) { return h->hits[i].collapsed; }

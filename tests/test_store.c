@@ -97,6 +97,79 @@ int main(void) {
   CHECK(presse_db_remove(db, "doc-c") == PRESSE_OK);
   CHECK(presse_db_commit(db) == PRESSE_OK);
 
+  /* issue 13: totals a journalist can quote. The same exact total on every page and at every
+   * limit, also for two tiers; beyond the exact bound a flagged estimate that paging does not
+   * move; a facet's count is the total of the filtered query it leads to. */
+  {
+    char id[32], text[256];
+    for (int i = 0; i < 40; i++) {
+      snprintf(id, sizeof id, "raub-%d", i);
+      snprintf(text, sizeof text, "Raub Nummer %d\n\nIn Neukölln wurde ein Mann beraubt. Der Raub%s geschah am Abend des %d.%s", i,
+               i % 3 ? "" : " mit einem Messer", i + 1, i % 4 ? "" : " Die Polizei Berlin ermittelt in Kreuzberg.");
+      CHECK(presse_indexer_add_buffer(ix, id, id, text, strlen(text), PRESSE_FMT_TEXT) == PRESSE_OK);
+    }
+    CHECK(presse_indexer_commit(ix) == PRESSE_OK);
+    static const char *const queries[] = {"Raub OR Raub", "Raub", "Raub Messer", "Messer Neukölln Abend"};
+    static const unsigned limits[] = {1, 3, 10, 50}, offsets[] = {0, 2, 13, 39, 60};
+    for (size_t k = 0; k < 4; k++) {
+      unsigned long long first = 0;
+      for (size_t l = 0; l < 4; l++)
+        for (size_t f = 0; f < 5; f++) {
+          presse_result r;
+          presse_search_opts o = {.limit = limits[l], .offset = offsets[f]};
+          CHECK(presse_search(db, an, queries[k], &o, &r) == PRESSE_OK);
+          unsigned long long t = r.total_all + r.total_some;
+          if (!first) first = t;
+          if (t != first || !r.total_exact)
+            fprintf(stderr, "  '%s' limit %u offset %u: total %llu (exact %d), first %llu\n", queries[k], limits[l],
+                    offsets[f], t, r.total_exact, first);
+          CHECK(t == first && r.total_exact);
+          presse_result_free(&r);
+        }
+      CHECK(first >= 13);
+    }
+    presse_result r;
+    presse_search_opts o = {.limit = 10};
+    CHECK(presse_search(db, an, "Raub", &o, &r) == PRESSE_OK);
+    unsigned long long exact = r.total_all;
+    if (exact != 40) fprintf(stderr, "  Raub: %llu of 40\n", exact);
+    CHECK(exact == 40);
+    presse_result_free(&r);
+    unsigned long long est = 0;
+    for (unsigned f = 0; f < 30; f += 7) { /* an estimate is flagged and does not move with paging */
+      presse_search_opts e = {.limit = 1 + f % 3, .offset = f, .exact_total = 5};
+      CHECK(presse_search(db, an, "Raub OR Mann OR Messer OR Kreuzberg", &e, &r) == PRESSE_OK);
+      if (r.total_exact) fprintf(stderr, "  Raub with exact_total 5: %llu, exact\n", r.total_all);
+      CHECK(!r.total_exact);
+      if (!est) est = r.total_all;
+      CHECK(r.total_all == est);
+      presse_result_free(&r);
+    }
+    o.facets = 10; /* facets: count = total of the filtered query */
+    CHECK(presse_search(db, an, "Raub", &o, &r) == PRESSE_OK);
+    size_t nf = presse_hits_nfacets(r.hits);
+    CHECK(nf > 0);
+    for (size_t i = 0; i < nf; i++) {
+      const char *type;
+      unsigned long long cnt;
+      const char *name = presse_hits_facet(r.hits, i, &type, &cnt);
+      char fq[256];
+      snprintf(fq, sizeof fq, "Raub %s:\"%s\"", presse_facet_field(type), name);
+      presse_result fr;
+      presse_search_opts p = {.limit = 1};
+      CHECK(presse_search(db, an, fq, &p, &fr) == PRESSE_OK);
+      if (fr.total_all != cnt) fprintf(stderr, "  facet %s %s: %llu, '%s' finds %llu\n", type, name, cnt, fq, fr.total_all);
+      CHECK(fr.total_all == cnt && cnt > 0);
+      presse_result_free(&fr);
+    }
+    presse_result_free(&r);
+    for (int i = 0; i < 40; i++) {
+      snprintf(id, sizeof id, "raub-%d", i);
+      CHECK(presse_db_remove(db, id) == PRESSE_OK);
+    }
+    CHECK(presse_db_commit(db) == PRESSE_OK);
+  }
+
   /* a word in the lead (the first words of the text) ranks above the same word further down */
   {
     presse_buf late = PRESSE_BUF_INIT, early = PRESSE_BUF_INIT;

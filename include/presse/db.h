@@ -66,6 +66,7 @@ typedef struct presse_search_opts {
   double bm25_k1, bm25_b; /* <= 0 for the defaults in store/ */
   unsigned facets;        /* > 0: count entities over ALL matching documents, keep this many per type */
   int no_collapse;        /* non-zero: show every copy of a release, not one per fingerprint */
+  unsigned exact_total;   /* count matches exactly up to this many (0: 10,000), estimate beyond */
 } presse_search_opts;
 
 typedef struct presse_hits presse_hits;
@@ -76,8 +77,11 @@ void presse_hits_free(presse_hits *h);
  * Frees src, also on failure (PRESSE_ENOMEM, dst unchanged). */
 int presse_hits_append(presse_hits *dst, presse_hits *src);
 size_t presse_hits_count(const presse_hits *h);
-/* Matches estimated over the whole database (exact when small). */
+/* Matches over the whole database: exact up to 10,000 matches (and whenever the matcher saw every
+ * match), otherwise Xapian's estimate, the same on every page; presse_hits_total_exact says which
+ * (non-zero: exact). */
 unsigned long long presse_hits_total(const presse_hits *h);
+int presse_hits_total_exact(const presse_hits *h);
 /* Hit i: weight, and its stored JSON data (owned by h, valid until presse_hits_free). */
 double presse_hits_weight(const presse_hits *h, size_t i);
 const char *presse_hits_data(const presse_hits *h, size_t i, size_t *len);
@@ -90,6 +94,11 @@ unsigned long long presse_hits_collapsed(const presse_hits *h, size_t i);
  * is counted. */
 size_t presse_hits_nfacets(const presse_hits *h);
 const char *presse_hits_facet(const presse_hits *h, size_t i, const char **type, unsigned long long *count);
+/* Replaces each facet's count by what recount(ctx, type, name, &count) sets (it returns non-zero
+ * to stop with that status) and orders each type by the new counts, ties as before. query/search.c
+ * makes a facet's count the total of the filtered query it leads to. */
+typedef int (*presse_facet_recount_cb)(void *ctx, const char *type, const char *name, unsigned long long *count);
+int presse_hits_facets_recount(presse_hits *h, presse_facet_recount_cb recount, void *ctx);
 
 /* Walks the indexed terms that start with prefix (bare words: prefix with no capital letter),
  * calling cb(ctx, term, termfreq). Used for spelling suggestions. */

@@ -40,7 +40,7 @@ void presse_qnode_free(presse_qnode *q);
 typedef struct presse_query presse_query;
 
 /* Parses a query. On PRESSE_EQUERY, presse_query_errmsg() says what is wrong and
- * presse_query_errpos() gives the byte offset in the query string. The handle is returned even
+ * presse_query_errpos() gives the position in characters (code points, from 0) in the query string; the message does not repeat it. The handle is returned even
  * on failure (for the message); free it with presse_query_free. */
 int presse_query_parse(presse_query **out, presse_analyzer *a, const char *text);
 
@@ -83,10 +83,15 @@ typedef struct presse_result {
   size_t nall;                   /* hits [0, nall) contain every word, the rest only some */
   unsigned long long total_all;  /* matching releases with every word */
   unsigned long long total_some; /* further releases with only some of the words */
+  int total_exact;               /* non-zero: both totals are exact counts, else estimates */
 } presse_result;
 int presse_search(presse_db *db, presse_analyzer *a, const char *text, const presse_search_opts *opts,
                   presse_result *out);
 void presse_result_free(presse_result *r);
+/* The query field that filters by an entity type ("PER" -> "person", "ORG" -> "org", "LOC" ->
+ * "ort"), NULL for others: a facet NAME of TYPE leads to the query with FIELD:"NAME" added, and
+ * its count is that query's total. Static string. */
+const char *presse_facet_field(const char *type);
 
 /* A highlighted snippet: the window of text (at most max_bytes) with the most distinct query
  * terms, whitespace collapsed, with the byte spans of the matched words inside it. */
