@@ -378,6 +378,9 @@ int presse_doc_build_meta(presse_doc *d, presse_analyzer *a, const presse_ner_mo
     if (d->fingerprint[0]) json_object_set_new(o, "fingerprint", json_string(d->fingerprint));
     if (meta && meta->encoding && strncmp(meta->encoding, "utf-8", 5))
       json_object_set_new(o, "encoding", json_string(meta->encoding));
+    if (meta && meta->parent) json_object_set_new(o, "message", json_string(meta->parent));
+    if (meta && meta->link) json_object_set_new(o, "link", json_string(meta->link));
+    if (meta && meta->ocr_pages) json_object_set_new(o, "ocr", json_integer(meta->ocr_pages));
     json_object_set_new(o, "emails", c.emails);
     json_object_set_new(o, "phones", c.phones);
     json_object_set_new(o, "urls", c.urls);

@@ -464,6 +464,32 @@ int presse_meta_issuer(presse_analyzer *a, const presse_meta_in *in, presse_buf 
   return rc;
 }
 
+/* ---- a sender's organisation (e-mail display names and signatures) ---- */
+
+int presse_meta_institution(presse_analyzer *a, const char *s, size_t n, presse_buf *out) {
+  presse_buf_clear(out);
+  cands c = {NULL, 0, 0};
+  institution_phrases(a, s, n, &c);
+  cand *first = NULL;
+  for (size_t i = 0; i < c.n; i++)
+    if (!first || c.v[i].first < first->first) first = &c.v[i];
+  int rc = first ? presse_buf_puts(out, first->name) : PRESSE_OK;
+  free(c.v);
+  return rc;
+}
+
+int presse_meta_domain_spells(presse_analyzer *a, const char *addr, const char *name) {
+  char whole[160], labels[200];
+  int press;
+  if (!addr || !name || !domain_of(a, addr, strlen(addr), 1, whole, sizeof whole, labels, sizeof labels, &press))
+    return 0;
+  cands c = {NULL, 0, 0};
+  cand *x = cand_add(a, &c, name, strlen(name), 0);
+  int yes = x && name_starts_with(a, x, whole);
+  free(c.v);
+  return yes;
+}
+
 /* ---- contacts ---- */
 
 /* The local part of an address as folded name words: "michael.kaub" -> {"michael", "kaub"}. */

@@ -46,4 +46,11 @@ int presse_meta_issuer(presse_analyzer *a, const presse_meta_in *in, presse_buf 
 /* Contact persons as JSON objects {"name", "email", "phone"} appended to arr; *n counts them. */
 int presse_meta_contacts(presse_analyzer *a, const presse_meta_in *in, json_t *arr, unsigned *n);
 
+/* The first institution phrase ("Stadt Hagen" of "Pressestelle der Stadt Hagen") of a short text
+ * such as an e-mail sender's display name or signature into out; "" if there is none. */
+int presse_meta_institution(presse_analyzer *a, const char *s, size_t n, presse_buf *out);
+
+/* Non-zero if the domain of the e-mail address addr spells name ("stadt-hagen.de", "Stadt Hagen"). */
+int presse_meta_domain_spells(presse_analyzer *a, const char *addr, const char *name);
+
 #endif

@@ -4,6 +4,7 @@
 
 #include <signal.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 
 #include "indexer/formats/formats.h"
 #include "presse/ner.h"
@@ -28,7 +29,25 @@ struct presse_indexer {
   const char *last_format, *last_encoding;
   int last_repaired;
   volatile sig_atomic_t stop; /* presse_indexer_interrupt: checked between records and reads */
+  /* containers (email.c, feed.c) */
+  presse_item_cb item;
+  void *item_ctx;
+  const char *parent;   /* set while a message's attachments are read: their "message" */
+  const char *last_parent;
+  unsigned last_ocr;
+  int last_container;
 };
+
+/* container.c. Opens a regular file for reading (bounded: not larger than max_doc_bytes);
+ * returns the descriptor, or a negative status with the error text on ix. */
+int presse_indexer_open_file(presse_indexer *ix, const char *path, int bounded, struct stat *st);
+/* Reports a problem with one item of a container through the report callback. */
+void presse_indexer_report(presse_indexer *ix, const char *what, const char *msg);
+/* Tells the item callback that the document what was stored. */
+void presse_indexer_announce(presse_indexer *ix, const char *what);
+/* The status of one item: announced when stored, reported (and PRESSE_OK) when the item was bad,
+ * rc itself when the database or memory failed and the container must stop. */
+int presse_indexer_item_status(presse_indexer *ix, const char *what, int rc);
 
 /* Sets the error text on ix and returns rc. */
 int presse_indexer_fail(presse_indexer *ix, int rc, const char *fmt, ...)

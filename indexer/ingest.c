@@ -118,6 +118,9 @@ int presse_indexer_add_record_meta(presse_indexer *ix, const presse_record *r, c
   ix->bytes += r->text_len;
   ix->dropped += ix->doc->dropped;
   ix->last_format = r->format;
+  ix->last_parent = meta ? meta->parent : NULL; /* containers: email.c, feed.c */
+  ix->last_ocr = meta ? meta->ocr_pages : 0;
+  ix->last_container = 0;
   if (++ix->pending >= ix->batch) { /* a whole batch: committed by the writer thread, in order */
     rc = presse_db_commit_queued(ix->db);
     if (rc != PRESSE_OK) return presse_indexer_fail(ix, rc, "%s", presse_db_errmsg(ix->db));
@@ -140,6 +143,9 @@ void presse_indexer_last_info(const presse_indexer *ix, presse_ingest_info *out)
   out->date = ix->doc->date_ymd;
   out->issuer = ix->doc->issuer.data ? ix->doc->issuer.data : "";
   out->contacts = ix->doc->ncontacts;
+  out->ocr_pages = ix->last_ocr;
+  out->parent = ix->last_parent;
+  out->container = ix->last_container;
 }
 
 static int has_content(const char *s, size_t len) {
@@ -299,6 +305,8 @@ int presse_indexer_add_buffer(presse_indexer *ix, const char *id, const char *na
   m.date_fallback = x->date_fallback;
   m.issuer_hint = x->issuer_hint.len ? x->issuer_hint.data : NULL;
   m.encoding = x->encoding;
+  m.parent = ix->parent;
+  m.ocr_pages = x->ocr_pages;
   rc = presse_indexer_add_record_meta(ix, &r, &m);
   ix->last_encoding = x->encoding;
   return rc;
@@ -351,22 +359,14 @@ int presse_indexer_add_fd(presse_indexer *ix, int fd, const char *id, const char
 }
 
 int presse_indexer_add_file(presse_indexer *ix, const char *path) {
+  if (presse_indexer_is_mail(path)) return presse_indexer_add_mail(ix, path); /* formats/email.c */
   char eb[16];
   kind k = kind_of_ext(presse_path_ext(path, eb, sizeof eb));
   if (k == K_UNKNOWN) return presse_indexer_fail(ix, PRESSE_EFORMAT, "unsupported file type '.%s'", eb);
   if (k == K_IMAGE) return presse_indexer_fail(ix, PRESSE_EFORMAT, "image file '.%s', not a text document", eb);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return presse_indexer_fail(ix, PRESSE_EIO, "%s", strerror(errno));
   struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
-    return presse_indexer_fail(ix, PRESSE_EIO, "not a regular file");
-  }
-  if ((unsigned long long)st.st_size > ix->max_doc_bytes) {
-    close(fd);
-    return presse_indexer_fail(ix, PRESSE_ETOOBIG, "%lld bytes is over the limit of %zu bytes (--max-size)",
-                               (long long)st.st_size, ix->max_doc_bytes);
-  }
+  int fd = presse_indexer_open_file(ix, path, 1, &st);
+  if (fd < 0) return fd;
   size_t size = (size_t)st.st_size;
   char *data = malloc(size + 1);
   if (!data) {

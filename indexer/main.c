@@ -138,6 +138,7 @@ static void on_report(void *ctx, const char *what, const char *msg) {
 static void report_info(run *r, const char *what) {
   presse_ingest_info in;
   presse_indexer_last_info(r->ix, &in);
+  if (in.container) return; /* a mailbox or feed: each document was shown by on_item */
   if (r->tty && !r->quiet) fputs("\r\033[K", stderr);
   fprintf(stderr, "%s: %s: %s", prog, what, in.format ? in.format : "?");
   if (in.encoding) fprintf(stderr, ", %s", in.encoding);
@@ -148,7 +149,16 @@ static void report_info(run *r, const char *what) {
     fputs(", no date", stderr);
   fprintf(stderr, ", issuer %s", in.issuer && *in.issuer ? in.issuer : "unknown");
   if (in.contacts) fprintf(stderr, ", %u contact%s", in.contacts, in.contacts == 1 ? "" : "s");
+  if (in.ocr_pages) fprintf(stderr, ", OCR (%u page%s)", in.ocr_pages, in.ocr_pages == 1 ? "" : "s");
+  if (in.parent) fprintf(stderr, ", attached to %s", in.parent);
   fprintf(stderr, ", title \"%s\"\n", in.title ? in.title : "");
+}
+
+/* A document of a mailbox or feed was stored. */
+static void on_item(void *ctx, const char *what) {
+  run *r = ctx;
+  if (r->verbose) report_info(r, what);
+  progress(r, 0);
 }
 
 static int handle(run *r, const char *what, int rc) {
@@ -354,6 +364,7 @@ static int cmd_add(const char *dbpath, run *r, char **paths, int npaths, char **
   presse_indexer_set_report(r->ix, on_report, r);
   running = r->ix;
   /* no SA_RESTART: a signal interrupts a blocking read of stdin or a pipe, which then stops */
+  presse_indexer_set_item_cb(r->ix, on_item, r);
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;

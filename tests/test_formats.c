@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "testdb.h"
+#include "indexer/formats/formats.h"
 #include "presse/presse.h"
 
 static presse_db *db;
@@ -15,6 +16,45 @@ static presse_indexer *ix;
 
 static int add(const char *name, const char *s) {
   return presse_indexer_add_buffer(ix, name, name, s, strlen(s), PRESSE_FMT_AUTO);
+}
+
+/* E-mail subjects and bodies (indexer/formats/email.c); whole mailboxes: e2e_mail.sh. */
+static void check_mail(void) {
+  presse_buf t = PRESSE_BUF_INIT, body = PRESSE_BUF_INIT, sig = PRESSE_BUF_INIT, fwd = PRESSE_BUF_INIT;
+  static const char *const subjects[][2] = {
+      {"Fwd: PM: Neue Radwege in Witten", "Neue Radwege in Witten"},
+      {"[presse-nrw] WG: AW: Pressemitteilung Nr. 12/2024: Haushalt", "Haushalt"},
+      {"Pressemitteilung \xe2\x80\x93 Haushalt beschlossen", "Haushalt beschlossen"},
+      {"Pressemitteilung der Stadt Hagen", "Pressemitteilung der Stadt Hagen"}, /* no prefix: a title */
+      {"PMA-Wert gemessen", "PMA-Wert gemessen"},
+      {"  Re:  Termin\n am Montag ", "Termin  am Montag"}};
+  for (size_t i = 0; i < sizeof subjects / sizeof *subjects; i++) {
+    presse_mail_subject(subjects[i][0], &t);
+    CHECK_STR(t.data ? t.data : "", subjects[i][1]);
+  }
+  const char *reply = "Danke, wir berichten.\n\nAm 14.05.2024 um 10:00 schrieb Stadt Bielefeld <p@bielefeld.de>:\n"
+                      "> Zitat aus dem Original\n>> noch eins\n\n-- \nRedaktion Lokales\nTel. 0521 1234\n";
+  CHECK(presse_mail_body(reply, strlen(reply), 0, &body, &sig, &fwd) == PRESSE_OK);
+  CHECK_STR(body.data, "Danke, wir berichten.\n\n\n");
+  CHECK_STR(sig.data, "Redaktion Lokales\nTel. 0521 1234\n");
+  const char *fw = "zur Info\n-- \nJana\n\n---------- Forwarded message ---------\n"
+                   "Von: Stadt Witten <presse@witten.de>\nDate: 1. Mai 2024\nSubject: Radwege\n\n"
+                   "> Die Stadt baut Radwege.\n> -- \n> Pressestelle\n";
+  CHECK(presse_mail_body(fw, strlen(fw), 1, &body, &sig, &fwd) == PRESSE_OK);
+  CHECK_STR(body.data, "Die Stadt baut Radwege.\n");
+  CHECK_STR(sig.data, "Pressestelle\n");
+  CHECK_STR(fwd.data, "Stadt Witten <presse@witten.de>");
+  /* Outlook writes the same marker for a reply and a forward: the subject tells them apart */
+  const char *ol = "Kurz.\r\n-----Urspr\xc3\xbcngliche Nachricht-----\r\nVon: Stadt Leipzig\r\nBetreff: X\r\n\r\nDer Stadtrat tagt.\r\n";
+  CHECK(presse_mail_body(ol, strlen(ol), 0, &body, &sig, &fwd) == PRESSE_OK);
+  CHECK_STR(body.data, "Kurz.\n");
+  CHECK(presse_mail_body(ol, strlen(ol), 1, &body, &sig, &fwd) == PRESSE_OK);
+  CHECK_STR(body.data, "Der Stadtrat tagt.\n");
+  CHECK_STR(fwd.data, "Stadt Leipzig");
+  presse_buf_free(&t);
+  presse_buf_free(&body);
+  presse_buf_free(&sig);
+  presse_buf_free(&fwd);
 }
 
 static const char *data_of(const char *query) {
@@ -29,6 +69,7 @@ int main(void) {
   presse_indexer_opts opts = {.no_entities = 1};
   CHECK(presse_indexer_new(&ix, db, &opts) == PRESSE_OK);
   presse_ingest_info in;
+  check_mail();
 
   /* a page without <main> or <article>: the body minus its furniture */
   const char *page =

@@ -27,6 +27,9 @@ typedef struct presse_record_meta {
   const char *issuer_hint; /* a publisher named by the file's metadata (og:site_name, DOCX
                               Company): one piece of evidence for the issuer heuristic */
   const char *encoding;    /* the source encoding, stored when it was not UTF-8 */
+  const char *parent;      /* the id of the e-mail message an attachment came with ("message") */
+  const char *link;        /* a feed item's link ("link") */
+  unsigned ocr_pages;      /* pages whose text was read by OCR ("ocr") */
 } presse_record_meta;
 
 typedef enum {
@@ -95,6 +98,10 @@ typedef struct presse_ingest_info {
   unsigned date;         /* YYYYMMDD, 0 if none */
   const char *issuer;    /* "" if none was found */
   unsigned contacts;     /* contact persons found */
+  unsigned ocr_pages;    /* pages read by OCR */
+  const char *parent;    /* an attachment's message id, else NULL */
+  int container;         /* the last add read a mailbox or feed: its documents were announced one by
+                            one through the item callback, and the fields above are the last one's */
 } presse_ingest_info;
 void presse_indexer_last_info(const presse_indexer *ix, presse_ingest_info *out);
 /* Indexes every line of a JSON-lines stream ({"id","title","date","text",...}). Bad lines are
@@ -104,6 +111,30 @@ void presse_indexer_last_info(const presse_indexer *ix, presse_ingest_info *out)
  * presse_indexer_interrupt. */
 int presse_indexer_add_jsonl(presse_indexer *ix, FILE *f, const char *name, size_t *bad);
 int presse_indexer_commit(presse_indexer *ix);
+
+/* ---- containers: mailboxes and feeds (indexer/formats/email.c, feed.c) ---- */
+
+/* Called after each document a mailbox or feed stored (what: "box.mbox: <message id>"), so that
+ * --verbose can show every one; presse_indexer_last_info describes it during the call. */
+typedef void (*presse_item_cb)(void *ctx, const char *what);
+void presse_indexer_set_item_cb(presse_indexer *ix, presse_item_cb cb, void *ctx);
+
+/* Non-zero if path is e-mail: an .eml or .mbox file, a message file in a Maildir's cur/ or new/,
+ * or a file without extension that starts like an mbox ("From "). presse_indexer_add_file
+ * reads such files with presse_indexer_add_mail. */
+int presse_indexer_is_mail(const char *path);
+/* Indexes every message of an .eml file, an mbox or a Maildir message file (GMime). One release
+ * per message, its id "mid:" + the Message-ID (so re-reading adds only new messages); title from
+ * the subject without "Fwd:", "PM:" and list tags; date from the Date header; text from the
+ * text/plain part, else the text/html part, without quoted replies and the signature; every
+ * attachment in a format presse reads becomes a document of its own that names its message.
+ * A bad message or attachment is reported through the report callback and the rest is read;
+ * the status is an error only for the file itself or the database. */
+int presse_indexer_add_mail(presse_indexer *ix, const char *path);
+/* Indexes the items of an RSS 2.0 or Atom feed: a file, "file://" URL or "-". Each item's guid
+ * (else its link) is its id, so re-reading a feed adds only new items. Bad items are reported;
+ * the status is an error only when the feed cannot be read at all or the database fails. */
+int presse_indexer_add_feed(presse_indexer *ix, const char *source);
 
 /* Counters since creation. */
 typedef struct presse_indexer_counts {

@@ -14,6 +14,7 @@ void presse_extracted_clear(presse_extracted *x) {
   x->date = x->date_fallback = 0;
   x->format = NULL;
   x->encoding = NULL;
+  x->ocr_pages = 0;
 }
 
 void presse_extracted_free(presse_extracted *x) {

@@ -21,6 +21,7 @@ typedef struct presse_extracted {
                              only when the text names no date */
   const char *format;     /* "txt", "md", "html", "pdf", "docx", "odt"; static */
   const char *encoding;   /* the source encoding as reported by --verbose; static */
+  unsigned ocr_pages;     /* pages whose text came from OCR (pdf.c, ocr.c) */
 } presse_extracted;
 
 void presse_extracted_clear(presse_extracted *x);
@@ -79,6 +80,19 @@ int presse_format_pdf(const char *data, size_t len, size_t max_text, presse_extr
  * through libzip and libxml2. max_part bounds the uncompressed size of any part read (zip bombs). */
 int presse_format_docx(const char *data, size_t len, size_t max_part, presse_extracted *x);
 int presse_format_odt(const char *data, size_t len, size_t max_part, presse_extracted *x);
+
+/* ---- email.c (the mailbox reader itself is presse_indexer_add_mail) ---- */
+
+/* A subject as a title: without "Fwd:", "WG:", "AW:", "Re:", list tags ("[presse-hagen]") and
+ * genre prefixes ("PM:", "Pressemitteilung Nr. 12/2025:"), on one line. */
+int presse_mail_subject(const char *subject, presse_buf *out);
+/* A message body as a release's text: quoted replies ("> ", with their "Am ... schrieb ...:"
+ * line) and what follows "-----Ursprüngliche Nachricht-----" left out, the signature (after
+ * "-- ") into sig. A forward ("---------- Forwarded message ---------", "Weitergeleitete
+ * Nachricht", or any of these markers when forwarded is set) keeps only the forwarded text, one
+ * quote level removed, and its sender (the "Von:"/"From:" line) goes into fwd_from. */
+int presse_mail_body(const char *s, size_t len, int forwarded, presse_buf *body, presse_buf *sig,
+                     presse_buf *fwd_from);
 
 /* Dates in metadata: "2025-01-30", "2025-01-30T10:00:00+01:00", "D:20250130..." (PDF). 0 if none. */
 unsigned presse_format_meta_date(const char *s);
