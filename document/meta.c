@@ -297,8 +297,13 @@ static int domain_of(presse_analyzer *a, const char *s, size_t n, int email, cha
       if (ll >= strlen(press_locals[i]) && !strncasecmp(s, press_locals[i], strlen(press_locals[i]))) *press = 1;
     h = at + 1;
   } else {
-    const char *p = strstr(s, "://");
-    if (p && p < end) h = p + 3;
+    /* the span lies in the release's text, which need not end in a NUL (plain text is read in
+     * place): never search past it */
+    for (const char *p = s; p + 3 <= end; p++)
+      if (!memcmp(p, "://", 3)) {
+        h = p + 3;
+        break;
+      }
   }
   const char *he = h;
   while (he < end && *he != '/' && *he != ':' && *he != '?') he++;
