@@ -99,7 +99,7 @@ int presse_indexer_fail(presse_indexer *ix, int rc, const char *fmt, ...) {
 }
 
 int presse_indexer_commit(presse_indexer *ix) {
-  int rc = presse_db_commit(ix->db);
+  int rc = ix->db ? presse_db_commit(ix->db) : PRESSE_OK;
   if (rc != PRESSE_OK) return presse_indexer_fail(ix, rc, "%s", presse_db_errmsg(ix->db));
   ix->pending = 0;
   return PRESSE_OK;
@@ -112,7 +112,7 @@ int presse_indexer_add_record_meta(presse_indexer *ix, const presse_record *r, c
                                ix->max_doc_bytes);
   int rc = presse_doc_build_meta(ix->doc, ix->an, ix->ner, r, meta);
   if (rc != PRESSE_OK) return presse_indexer_fail(ix, rc, "cannot build document: %s", presse_strerror(rc));
-  rc = presse_db_put(ix->db, ix->doc);
+  rc = ix->db ? presse_db_put(ix->db, ix->doc) : PRESSE_OK;
   if (rc != PRESSE_OK) return presse_indexer_fail(ix, rc, "%s", presse_db_errmsg(ix->db));
   ix->docs++;
   ix->bytes += r->text_len;
@@ -121,7 +121,7 @@ int presse_indexer_add_record_meta(presse_indexer *ix, const presse_record *r, c
   ix->last_parent = meta ? meta->parent : NULL; /* containers: email.c, feed.c */
   ix->last_ocr = meta ? meta->ocr_pages : 0;
   ix->last_container = 0;
-  if (++ix->pending >= ix->batch) { /* a whole batch: committed by the writer thread, in order */
+  if (ix->db && ++ix->pending >= ix->batch) { /* a whole batch: committed by the writer thread, in order */
     rc = presse_db_commit_queued(ix->db);
     if (rc != PRESSE_OK) return presse_indexer_fail(ix, rc, "%s", presse_db_errmsg(ix->db));
     ix->pending = 0;

@@ -205,7 +205,7 @@ static int load_file(presse_ner_model **out, const char *path, char *err, size_t
   if (!v1 && !v2 && memcmp(buf, MAGIC, 8) != 0) {
     if (memcmp(buf, "PRNERM", 6) == 0) {
       snprintf(err, errlen, "%s: NER model format %.2s is newer than this program reads (%.2s)", path,
-               (const char *)buf + 6, MAGIC + 6);
+               (const char *)buf + 6, &MAGIC[6]);
       free(buf);
       return PRESSE_EFORMAT;
     }

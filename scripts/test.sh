@@ -2,6 +2,8 @@
 # Builds presse and runs the whole test suite twice: an optimised build, then one under
 # AddressSanitizer and UndefinedBehaviorSanitizer. Then the tests that drive the store's writer
 # thread (store, indexer, the kill -9 test) under ThreadSanitizer. Warnings are errors in all.
+# Last, every fuzz target of tests/fuzz for PRESSE_FUZZ_SECONDS (default 15) each: a crash, a
+# sanitizer report, a leak or a timeout fails the run (about 3 minutes, plus the clang build).
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh
@@ -15,3 +17,4 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DPRESSE_TSAN=ON -DPRESSE_WERROR=ON >/dev/null
 cmake --build build-tsan -j2 --target presse-index presse-query test_store test_indexer compound-lexicon
 TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -j2 -R '^(store|indexer|e2e_crash)$'
+sh scripts/fuzz.sh -t "${PRESSE_FUZZ_SECONDS:-15}"

@@ -55,7 +55,9 @@ typedef struct presse_indexer_opts {
   const char *ner_model;  /* model file; NULL = the default lookup of presse_ner_model_load */
 } presse_indexer_opts;
 
-/* Fails with PRESSE_ENOTFOUND (errmsg names the file) when entities are on and the NER model
+/* db NULL builds every document (formats, analysis, entities, metadata) and stores it nowhere:
+ * the fuzz targets of tests/fuzz run the whole ingest pipeline that way without Xapian.
+ * Fails with PRESSE_ENOTFOUND (errmsg names the file) when entities are on and the NER model
  * cannot be loaded; *out is then still a handle for presse_indexer_errmsg, to be freed. */
 int presse_indexer_new(presse_indexer **out, presse_db *db, const presse_indexer_opts *opts);
 /* Commits what is pending and frees. Accepts NULL. Returns the commit status. */

@@ -1,0 +1,86 @@
+#!/bin/sh
+# Builds the libFuzzer targets of tests/fuzz (clang, ASan+UBSan, in build-fuzz/) and runs each
+# for a fixed time, one after the other. Fails (exit 1) when any target finds a crash, a
+# sanitizer report, a leak, a timeout or a broken invariant; the input that did it is saved
+# as ARTIFACTS/<target>-crash-... and named in the output.
+#   scripts/fuzz.sh [-t SECONDS] [-c CORPUS_ROOT] [-a ARTIFACTS] [-k] [TARGET...]
+#     -t  seconds per target (default 30)
+#     -c  keep the grown corpora in CORPUS_ROOT/<target> (default: a temporary copy of the
+#         committed seeds, removed at the end; the seeds in tests/fuzz/seeds are never written)
+#     -a  where crash inputs go (default build-fuzz/artifacts)
+#     -k  keep going after a finding (libFuzzer's fork mode, one job): for long campaigns, so
+#         that one known crash does not end the run; every finding is still saved and counted
+#   targets: query analysis ner text markdown html pdf docx odt jsonl (default: all)
+# Environment: FUZZ_NICE (default 0) runs the fuzzers under nice -n FUZZ_NICE.
+set -eu
+cd "$(dirname "$0")/.."
+root=$(pwd)
+secs=30 corpus_root= artifacts=$root/build-fuzz/artifacts keep=
+while getopts t:c:a:k o; do
+  case $o in
+    t) secs=$OPTARG ;;
+    c) corpus_root=$OPTARG ;;
+    a) artifacts=$OPTARG ;;
+    k) keep="-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1" ;;
+    *) echo "usage: scripts/fuzz.sh [-t SECONDS] [-c CORPUS_ROOT] [-a ARTIFACTS] [-k] [TARGET...]" >&2; exit 2 ;;
+  esac
+done
+shift $((OPTIND - 1))
+all="query analysis ner text markdown html pdf docx odt jsonl"
+targets=${*:-$all}
+for t in $targets; do
+  case " $all " in *" $t "*) ;; *) echo "fuzz.sh: unknown target '$t' (known: $all)" >&2; exit 2 ;; esac
+done
+command -v clang >/dev/null || { echo "fuzz.sh: clang not found (sh scripts/install-deps.sh)" >&2; exit 2; }
+
+# Warnings are shown but not fatal here: clang warns where gcc, whose builds gate warnings, does
+# not (query/parser.c's printf-like fail() lacks a format attribute: -Wformat-nonliteral).
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPRESSE_FUZZ=ON -DPRESSE_WERROR=OFF >/dev/null
+cmake --build build-fuzz -j2 --target fuzz >/dev/null
+
+# The longest input each target tries: enough for a release in that format, short enough to
+# keep executions fast (the seeds are a few KiB).
+max_len() {
+  case $1 in
+    query) echo 4096 ;;
+    analysis | ner) echo 8192 ;;
+    text | markdown) echo 16384 ;;
+    pdf) echo 65536 ;;
+    *) echo 32768 ;;
+  esac
+}
+
+mkdir -p "$artifacts"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=
+for t in $targets; do
+  if [ -n "$corpus_root" ]; then
+    dir=$corpus_root/$t
+  else
+    dir=$tmp/$t
+  fi
+  mkdir -p "$dir"
+  cp -n tests/fuzz/seeds/$t/* "$dir/" 2>/dev/null || true
+  log=$tmp/$t.log
+  echo "fuzz: $t for ${secs}s (corpus $dir)"
+  # detect_leaks: a leak is a finding like a crash
+  rc=0
+  ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    nice -n "${FUZZ_NICE:-0}" build-fuzz/tests/fuzz/fuzz_$t "$dir" \
+    -dict=tests/fuzz/dict/$t.dict -max_len="$(max_len "$t")" -timeout=10 -rss_limit_mb=1536 \
+    -max_total_time="$secs" -print_final_stats=1 $keep -artifact_prefix="$artifacts/$t-" >"$log" 2>&1 || rc=$?
+  stats=$(grep -E '^#[0-9]+:?[[:space:]].*cov' "$log" | tail -1)
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+  echo "fuzz: $t: ${execs:-?} executions; last: ${stats:-none}"
+  if [ "$rc" != 0 ]; then
+    failed="$failed $t"
+    echo "fuzz: $t FAILED (exit $rc):" >&2
+    grep -E 'ERROR|SUMMARY|invariant|Test unit written|==[0-9]+==|#[0-9]+ 0x' "$log" | head -40 >&2
+  fi
+done
+if [ -n "$failed" ]; then
+  echo "fuzz: findings in:$failed (inputs in $artifacts)" >&2
+  exit 1
+fi
+echo "fuzz: no findings in: $targets"
