@@ -226,11 +226,8 @@ static size_t letterhead_end(const char *t, size_t len, const char *title) {
 }
 
 /* Is the line around pos the title (the release's subject, not its sender)? */
-static int on_title_line(const char *t, size_t len, size_t pos, const char *title) {
+static int title_line_at(const char *t, size_t a, size_t b, const char *title) {
   if (!title || !*title) return 0;
-  size_t a = pos, b = pos;
-  while (a > 0 && t[a - 1] != '\n') a--;
-  while (b < len && t[b] != '\n') b++;
   size_t tl = strlen(title), n = b - a;
   if (n >= 12 && tl >= 12) {
     size_t k = n < tl ? n : tl;
@@ -243,16 +240,77 @@ static int on_title_line(const char *t, size_t len, size_t pos, const char *titl
   return 0;
 }
 
-/* The first line after a closing rule ("---") near the end: where a release names its sender. */
-static int first_line_after_rule(const char *t, size_t pos) {
-  size_t a = pos;
+static int on_title_line(const char *t, size_t len, size_t pos, const char *title) {
+  size_t a = pos, b = pos;
   while (a > 0 && t[a - 1] != '\n') a--;
-  /* back over blank lines to the previous line */
-  size_t p = a;
-  while (p > 0 && (t[p - 1] == '\n' || t[p - 1] == ' ' || t[p - 1] == '\r')) p--;
-  size_t ls = p;
-  while (ls > 0 && t[ls - 1] != '\n') ls--;
-  return p - ls >= 3 && (!memcmp(t + ls, "---", 3) || !memcmp(t + ls, "___", 3) || !memcmp(t + ls, "***", 3));
+  while (b < len && t[b] != '\n') b++;
+  return title_line_at(t, a, b, title);
+}
+
+/* The first line after a closing rule ("---") near the end: where a release names its sender. */
+/* The text's lines, found once: the issuer heuristic asks "which line is this mention on" for every
+ * mention of every candidate, and walking back to the line start each time made a one-line
+ * record of a megabyte take seconds (issue 14, defect 5). */
+typedef struct line_index {
+  size_t *start;             /* start offset of line k; start[n] = len + 1 */
+  unsigned char *after_rule; /* line k is the first non-blank line after a "---", "___" or "***" line */
+  size_t n;
+} line_index;
+
+static int is_rule(const char *t, size_t a, size_t b) {
+  return b - a >= 3 && (!memcmp(t + a, "---", 3) || !memcmp(t + a, "___", 3) || !memcmp(t + a, "***", 3));
+}
+
+static int is_blank(const char *t, size_t a, size_t b) {
+  for (size_t i = a; i < b; i++)
+    if (t[i] != ' ' && t[i] != '\r') return 0;
+  return 1;
+}
+
+static int line_index_build(line_index *li, const char *t, size_t len) {
+  size_t n = 1;
+  for (size_t i = 0; i < len; i++) n += t[i] == '\n';
+  li->start = malloc((n + 1) * sizeof *li->start);
+  li->after_rule = calloc(n, 1);
+  if (!li->start || !li->after_rule) {
+    free(li->start);
+    free(li->after_rule);
+    li->start = NULL;
+    li->after_rule = NULL;
+    return -1;
+  }
+  size_t k = 0;
+  li->start[k++] = 0;
+  for (size_t i = 0; i < len; i++)
+    if (t[i] == '\n') li->start[k++] = i + 1;
+  li->start[n] = len + 1;
+  li->n = n;
+  int rule = 0; /* the last non-blank line was a rule */
+  for (k = 0; k < n; k++) {
+    size_t a = li->start[k], b = li->start[k + 1] - 1;
+    if (is_blank(t, a, b)) continue;
+    li->after_rule[k] = (unsigned char)rule;
+    rule = is_rule(t, a, b);
+  }
+  return 0;
+}
+
+static void line_index_free(line_index *li) {
+  free(li->start);
+  free(li->after_rule);
+}
+
+/* The line that holds pos: [*a, *b) without its newline. */
+static size_t line_of(const line_index *li, size_t pos, size_t *a, size_t *b) {
+  size_t lo = 0, hi = li->n; /* start[lo] <= pos < start[hi] */
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (li->start[mid] <= pos) lo = mid;
+    else hi = mid;
+  }
+  if (a) *a = li->start[lo];
+  if (b) *b = li->start[lo + 1] - 1;
+  return lo;
 }
 
 static const char *const contact_cues[] = {"Kontakt",          "Pressekontakt", "Pressestelle", "Herausgeber",
@@ -403,6 +461,11 @@ int presse_meta_issuer(presse_analyzer *a, const presse_meta_in *in, presse_buf 
     hinted = cand_add(a, &c, in->hint, strlen(in->hint), (size_t)-1);
   }
   size_t lh = letterhead_end(in->text, in->len, in->title);
+  line_index li;
+  if (line_index_build(&li, in->text, in->len) != 0) {
+    free(c.v);
+    return PRESSE_ENOMEM;
+  }
   for (size_t i = 0; i < c.n; i++) {
     cand *x = &c.v[i];
     /* mentions, and where they stand */
@@ -418,9 +481,10 @@ int presse_meta_issuer(presse_analyzer *a, const presse_meta_in *in, presse_buf 
         size_t pos = (size_t)(p - in->text);
         mentions++;
         if (pos < x->first) x->first = pos;
-        if (pos < lh && !on_title_line(in->text, in->len, pos, in->title)) in_lh = 1;
+        size_t la, lb, line = line_of(&li, pos, &la, &lb);
+        if (pos < lh && !title_line_at(in->text, la, lb, in->title)) in_lh = 1;
         if (!in_contact && in_contact_zone(in->text, in->len, pos)) in_contact = 1;
-        if (!sender_line && first_line_after_rule(in->text, pos)) sender_line = 1;
+        if (li.after_rule[line]) sender_line = 1;
         p += nl;
       }
     }
@@ -465,6 +529,7 @@ int presse_meta_issuer(presse_analyzer *a, const presse_meta_in *in, presse_buf 
       best = &c.v[i];
   int rc = PRESSE_OK;
   if (best && best->score >= 3) rc = presse_buf_puts(out, best->name);
+  line_index_free(&li);
   free(c.v);
   return rc;
 }

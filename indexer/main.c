@@ -129,7 +129,12 @@ static void progress(run *r, int final) {
 static void on_report(void *ctx, const char *what, const char *msg) {
   run *r = ctx;
   if (r->tty && !r->quiet) fputs("\r\033[K", stderr);
-  fprintf(stderr, "%s: %s: %s\n", prog, what, msg);
+  /* file names in a shared folder and the messages quoting them are untrusted too */
+  fprintf(stderr, "%s: ", prog);
+  presse_term_puts(stderr, what, 0);
+  fputs(": ", stderr);
+  presse_term_puts(stderr, msg, 0);
+  fputc('\n', stderr);
   r->skipped++;
 }
 
@@ -140,18 +145,23 @@ static void report_info(run *r, const char *what) {
   presse_indexer_last_info(r->ix, &in);
   if (in.container) return; /* a mailbox or feed: each document was shown by on_item */
   if (r->tty && !r->quiet) fputs("\r\033[K", stderr);
-  fprintf(stderr, "%s: %s: %s", prog, what, in.format ? in.format : "?");
+  fprintf(stderr, "%s: ", prog);
+  presse_term_puts(stderr, what, 0);
+  fprintf(stderr, ": %s", in.format ? in.format : "?");
   if (in.encoding) fprintf(stderr, ", %s", in.encoding);
   if (in.repaired) fputs(", mis-decoded UTF-8 repaired", stderr);
   if (in.date)
     fprintf(stderr, ", date %04u-%02u-%02u", in.date / 10000, in.date / 100 % 100, in.date % 100);
   else
     fputs(", no date", stderr);
-  fprintf(stderr, ", issuer %s", in.issuer && *in.issuer ? in.issuer : "unknown");
+  fputs(", issuer ", stderr);
+  presse_term_puts(stderr, in.issuer && *in.issuer ? in.issuer : "unknown", 0);
   if (in.contacts) fprintf(stderr, ", %u contact%s", in.contacts, in.contacts == 1 ? "" : "s");
   if (in.ocr_pages) fprintf(stderr, ", OCR (%u page%s)", in.ocr_pages, in.ocr_pages == 1 ? "" : "s");
   if (in.parent) fprintf(stderr, ", attached to %s", in.parent);
-  fprintf(stderr, ", title \"%s\"\n", in.title ? in.title : "");
+  fputs(", title \"", stderr);
+  presse_term_puts(stderr, in.title ? in.title : "", 0);
+  fputs("\"\n", stderr);
 }
 
 /* A document of a mailbox or feed was stored. */
@@ -486,7 +496,13 @@ static int on_list(void *vctx, const char *id, const char *data, size_t len) {
     json_object_set_new(e, "title", json_string(title ? title : ""));
     json_array_append_new(c->arr, e);
   } else {
-    printf("%s\t%s\t%s\n", id, date ? date : "-", title ? title : "");
+    /* TSV: a tab or newline inside a field is escaped, control characters are shown, not obeyed */
+    presse_term_puts(stdout, id, PRESSE_TERM_TSV);
+    putchar('\t');
+    presse_term_puts(stdout, date ? date : "-", PRESSE_TERM_TSV);
+    putchar('\t');
+    presse_term_puts(stdout, title ? title : "", PRESSE_TERM_TSV);
+    putchar('\n');
   }
   json_decref(o);
   return 0;

@@ -61,9 +61,7 @@ static void json_str(FILE *o, const char *s, size_t n) {
   fputc('"', o);
 }
 
-static void tsv_str(FILE *o, const char *s) {
-  for (; *s; s++) fputc((*s == '\t' || *s == '\n' || *s == '\r') ? ' ' : *s, o);
-}
+static void tsv_str(FILE *o, const char *s) { presse_term_puts(o, s, PRESSE_TERM_TSV); }
 
 /* Tags a CoNLL file: one token per line (first column; GermEval "idx token ..." lines give the
  * second), blank line between sentences. Prints "token<TAB>tag". */

@@ -78,13 +78,13 @@ static void print_snippet(const presse_snippet *sn, int color) {
   size_t at = 0;
   fputs("   ", stdout);
   for (size_t m = 0; m < sn->nmarks; m++) {
-    fwrite(sn->text + at, 1, sn->marks[2 * m] - at, stdout);
+    presse_term_write(stdout, sn->text + at, sn->marks[2 * m] - at, 0);
     fputs(on, stdout);
-    fwrite(sn->text + sn->marks[2 * m], 1, sn->marks[2 * m + 1] - sn->marks[2 * m], stdout);
+    presse_term_write(stdout, sn->text + sn->marks[2 * m], sn->marks[2 * m + 1] - sn->marks[2 * m], 0);
     fputs(off, stdout);
     at = sn->marks[2 * m + 1];
   }
-  fwrite(sn->text + at, 1, sn->len - at, stdout);
+  presse_term_write(stdout, sn->text + at, sn->len - at, 0);
   putchar('\n');
 }
 
@@ -240,8 +240,9 @@ int main(int argc, char **argv) {
     goto out;
   }
   if (presse_query_parse(&q, an, qtext.data) != PRESSE_OK) {
-    fprintf(stderr, "%s: malformed query at position %zu: %s\n", prog, presse_query_errpos(q) + 1,
-            presse_query_errmsg(q));
+    fprintf(stderr, "%s: malformed query at position %zu: ", prog, presse_query_errpos(q) + 1);
+    presse_term_puts(stderr, presse_query_errmsg(q), 0);
+    fputc('\n', stderr);
     goto out;
   }
   int rc = presse_db_open(&db, dbpath, PRESSE_DB_READ);
@@ -277,16 +278,18 @@ int main(int argc, char **argv) {
   count_text(all_s, sizeof all_s, res.total_all, res.total_exact);
   count_text(some_s, sizeof some_s, res.total_some, res.total_exact);
   count_text(sum_s, sizeof sum_s, res.total_all + res.total_some, res.total_exact);
-  if (!json) {
-    if (n == 0 && res.total_all + res.total_some == 0) printf("Keine Treffer für „%s“.\n", qtext.data);
+  /* what is printed to the terminal passes presse_term_*: release text may carry escape sequences */
+  char *qshow = presse_term_escape(qtext.data, qtext.len, 0);
+  if (!json && qshow) {
+    if (n == 0 && res.total_all + res.total_some == 0) printf("Keine Treffer für „%s“.\n", qshow);
     else if (res.total_all == 0)
-      printf("Kein Treffer enthält alle Wörter von „%s“; %s Treffer mit einem Teil davon (%u–%zu):\n\n", qtext.data,
+      printf("Kein Treffer enthält alle Wörter von „%s“; %s Treffer mit einem Teil davon (%u–%zu):\n\n", qshow,
              some_s, so.offset + 1, so.offset + n);
-    else if (n == 0) printf("%s Treffer für „%s“; keine auf dieser Seite.\n", sum_s, qtext.data);
+    else if (n == 0) printf("%s Treffer für „%s“; keine auf dieser Seite.\n", sum_s, qshow);
     else if (res.total_some)
-      printf("%s Treffer für „%s“, %s weitere mit einem Teil der Wörter (%u–%zu):\n\n", all_s, qtext.data, some_s,
+      printf("%s Treffer für „%s“, %s weitere mit einem Teil der Wörter (%u–%zu):\n\n", all_s, qshow, some_s,
              so.offset + 1, so.offset + n);
-    else printf("%s Treffer für „%s“ (%u–%zu):\n\n", all_s, qtext.data, so.offset + 1, so.offset + n);
+    else printf("%s Treffer für „%s“ (%u–%zu):\n\n", all_s, qshow, so.offset + 1, so.offset + n);
   }
   for (size_t i = 0; i < n; i++) {
     size_t dl;
@@ -327,10 +330,18 @@ int main(int argc, char **argv) {
     } else {
       if (i == res.nall && res.total_all)
         printf("Weitere %s Treffer mit einem Teil der Wörter:\n\n", some_s);
-      printf("%zu. %s%s%s\n", so.offset + i + 1, color ? "\033[1m" : "", title ? title : "(ohne Titel)",
-             color ? "\033[0m" : "");
+      printf("%zu. %s", so.offset + i + 1, color ? "\033[1m" : "");
+      presse_term_puts(stdout, title ? title : "(ohne Titel)", 0);
+      printf("%s\n   ", color ? "\033[0m" : "");
       const char *issuer = json_string_value(json_object_get(d, "issuer"));
-      printf("   %s  %s%s%s\n", date ? date : "----------", issuer ? issuer : "", issuer ? "  " : "", id ? id : "");
+      presse_term_puts(stdout, date ? date : "----------", 0);
+      fputs("  ", stdout);
+      if (issuer) {
+        presse_term_puts(stdout, issuer, 0);
+        fputs("  ", stdout);
+      }
+      presse_term_puts(stdout, id, 0);
+      putchar('\n');
       if (have_sn) print_snippet(&sn, color);
       unsigned long long copies = presse_hits_collapsed(hits, i);
       if (copies)
@@ -358,7 +369,9 @@ int main(int argc, char **argv) {
         json_array_append_new(arr, json_pack("{s:s,s:I,s:s}", "name", name, "count", (json_int_t)cnt, "filter", f.data));
         presse_buf_free(&f);
       } else {
-        printf("%s %s (%llu)", printed ? "," : facet_names[t][1], name, cnt);
+        printf("%s ", printed ? "," : facet_names[t][1]);
+        presse_term_puts(stdout, name, 0);
+        printf(" (%llu)", cnt);
         if (!printed) printed = 1;
       }
     }
@@ -382,9 +395,12 @@ int main(int argc, char **argv) {
     putchar('\n');
     json_decref(o);
   } else if (suggestion) {
-    printf("Meinten Sie: %s\n", suggestion);
+    fputs("Meinten Sie: ", stdout);
+    presse_term_puts(stdout, suggestion, 0);
+    putchar('\n');
   }
   free(suggestion);
+  free(qshow);
   status = n ? 0 : EXIT_NOHITS;
 out:
   presse_result_free(&res);

@@ -64,7 +64,9 @@ static size_t char_start(const char *s, size_t len, size_t i) {
   return i;
 }
 
-static int is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
+/* Whitespace, and every other control character (NUL, ESC, DEL): a snippet is shown on terminals
+ * and in pages, so none reaches it; it reads as a space. */
+static int is_space(char c) { return (unsigned char)c <= ' ' || c == 0x7f; }
 
 void presse_snippet_free(presse_snippet *s) {
   if (!s) return;
@@ -161,8 +163,8 @@ int presse_snippet_make(presse_analyzer *a, const presse_query *q, const char *t
   if (we < len) presse_buf_puts(&b, " …");
   free(c.m);
   if (!b.data) presse_buf_puts(&b, "");
+  out->len = b.len;
   out->text = presse_buf_detach(&b);
-  out->len = strlen(out->text);
   out->marks = marks;
   out->nmarks = nmarks;
   out->src_start = ws;

@@ -104,5 +104,46 @@ rss=$(tail -n 1 "$TMP/rss")
 "$QUERY" --db "$TMP/db-big" Witten >/dev/null && ok || bad "the record after the huge line was not indexed"
 rm -f "$TMP/huge.jsonl"
 
+# --- defect 7: escape sequences and bidi overrides in stored text are shown, not obeyed ---
+printf '{"id":"evil\\nid","title":"\\u001b]0;pwned\\u0007\\u001b[2J Titel \\u202eevil","issuer":"\\u001b[31mRot","text":"Text mit \\u001b[2J Escape aus Hagen."}\n' \
+  > "$TMP/evil.jsonl"
+"$INDEX" --db "$TMP/db-evil" --no-entities -v add --jsonl "$TMP/evil.jsonl" 2>"$TMP/err"
+"$QUERY" --db "$TMP/db-evil" --facets Hagen >"$TMP/out" 2>>"$TMP/err"
+"$INDEX" --db "$TMP/db-evil" list >>"$TMP/out" 2>>"$TMP/err"
+esc=$(printf '\033') rlo=$(printf '\342\200\256') bel=$(printf '\007')
+grep -q "$esc" "$TMP/out" "$TMP/err" && bad "an ESC byte reached the terminal: $(cat -v "$TMP/out" "$TMP/err")" || ok
+grep -q "$rlo" "$TMP/out" "$TMP/err" && bad "U+202E reached the terminal" || ok
+grep -q "$bel" "$TMP/out" "$TMP/err" && bad "a BEL byte reached the terminal" || ok
+grep -q 'x1b\]0;pwned\\x07' "$TMP/out" && ok || bad "the escaped title is not shown: $(cat -v "$TMP/out")"
+grep -q '<U+202E>evil' "$TMP/out" && ok || bad "the bidi override is not shown as <U+202E>: $(cat -v "$TMP/out")"
+[ "$("$INDEX" --db "$TMP/db-evil" list | wc -l)" = 1 ] && ok || bad "an id with a newline broke list's TSV"
+"$INDEX" --db "$TMP/db-evil" list | grep -q '^evil\\nid	' && ok || bad "the newline in the id is not escaped as \\n"
+"$QUERY" --db "$TMP/db-evil" --json Hagen | grep -qi '"title": "\\u001b\]0;pwned' && ok || bad "JSON output must keep the text as it is"
+
+# --- defect 5: the issuer heuristic is linear in the text (a 2 MB one-line record) ---
+awk 'BEGIN { printf "{\"id\":\"one-line\",\"text\":\""; for (i = 0; i < 45000; i++) printf "Die Stadt Hagen informiert über den Fachtag. "; print "\"}" }' \
+  > "$TMP/oneline.jsonl"
+expect 0 "indexed 1 document" "$INDEX" --db "$TMP/db-line" add --jsonl "$TMP/oneline.jsonl"
+
+# --- defect 12: a DOCX whose first paragraph is Title-styled and empty (UBSan in the reader) ---
+if command -v python3 >/dev/null 2>&1; then
+  python3 - "$TMP/emptytitle.docx" <<'PY'
+import sys, zipfile
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+doc = ('<?xml version="1.0" encoding="UTF-8"?><w:document %s><w:body>'
+       '<w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr></w:p>'
+       '<w:p><w:r><w:t>Leere Titelzeile in Gelsenkirchen</w:t></w:r></w:p>'
+       '<w:p><w:r><w:t>Der Text der Meldung aus Gelsenkirchen.</w:t></w:r></w:p>'
+       '</w:body></w:document>') % W
+with zipfile.ZipFile(sys.argv[1], 'w') as z:
+    z.writestr('[Content_Types].xml', '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+    z.writestr('word/document.xml', doc)
+PY
+  expect 0 "indexed 1 document" "$INDEX" --db "$TMP/db-docx" --no-entities add "$TMP/emptytitle.docx"
+  "$QUERY" --db "$TMP/db-docx" Gelsenkirchen | grep -q emptytitle.docx && ok || bad "the DOCX with an empty title is not searchable"
+else
+  bad "python3 is needed to write the DOCX fixture (scripts/install-deps.sh installs it)"
+fi
+
 echo "e2e_hostile: $passes passed, $fails failed"
 [ $fails -eq 0 ]

@@ -238,6 +238,22 @@ int main(int argc, char **argv) {
   CHECK(presse_query_nwords(q) == 1);
   presse_query_free(q);
 
+  /* issue 14 defect 13: an embedded NUL (or an escape sequence) in the text: marks stay inside
+   * the snippet, which holds no control character */
+  {
+    presse_query *sq = NULL;
+    CHECK(presse_query_parse(&sq, an, "Hagen Herne") == PRESSE_OK);
+    static const char txt[] = "Stadt Hagen\0 und \033]0;x\007\033[2J Herne, Hagen.";
+    presse_snippet sn;
+    CHECK(presse_snippet_make(an, sq, txt, sizeof txt - 1, 200, &sn) == PRESSE_OK);
+    CHECK(sn.len == strlen(sn.text));
+    CHECK(sn.nmarks == 3);
+    for (size_t i = 0; i < 2 * sn.nmarks; i++) CHECK(sn.marks[i] <= sn.len);
+    for (size_t i = 0; i < sn.len; i++) CHECK((unsigned char)sn.text[i] >= 0x20 && sn.text[i] != 0x7f);
+    presse_snippet_free(&sn);
+    presse_query_free(sq);
+  }
+
   presse_analyzer_free(an);
   return check_report("test_query");
 }

@@ -29,5 +29,6 @@ const char *presse_strerror(int status);
 #include "presse/db.h"
 #include "presse/ingest.h"
 #include "presse/query.h"
+#include "presse/term.h"
 
 #endif

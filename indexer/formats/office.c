@@ -155,7 +155,7 @@ static void walk(owalk *w, xmlNode *n);
 static void paragraph(owalk *w, xmlNode *p, int title) {
   size_t start = w->out->len;
   walk(w, p);
-  if (title) {
+  if (title && w->out->len > start) { /* an empty Title paragraph adds nothing (and out may have no data yet) */
     presse_buf_append(&w->styled_title, w->out->data + start, w->out->len - start);
     trim(&w->styled_title);
     if (presse_extract_is_generic_header(w->styled_title.data, w->styled_title.len))
