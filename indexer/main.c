@@ -30,6 +30,7 @@ static void usage(FILE *f) {
           "  add PATH...          index files (.txt .md .html .pdf .docx .odt) and directories\n"
           "                       (recursively); '-' reads stdin\n"
           "  add --jsonl FILE     index a JSON-lines stream {\"id\",\"title\",\"date\",\"text\"} ('-' = stdin)\n"
+          "  add --feed FILE      index the items of an RSS or Atom feed (a file, file:// URL or '-')\n"
           "  remove ID|PATH...    remove documents by id or file path\n"
           "  stats                document count, terms, dates, size on disk\n"
           "  list [--json]        every document: id, date, title\n"
@@ -109,6 +110,8 @@ typedef struct run {
   const char *stdin_id;
   presse_format stdin_fmt;
   struct timespec start, last_progress;
+  char **feeds; /* add --feed FILE... */
+  int nfeeds;
 } run;
 
 static double since(const struct timespec *t0) {
@@ -356,8 +359,8 @@ static int open_db(const char *path, int mode, presse_db **db) {
 
 static int cmd_add(const char *dbpath, run *r, char **paths, int npaths, char **jsonl, int njsonl,
                    const presse_indexer_opts *opts) {
-  if (npaths == 0 && njsonl == 0) {
-    fprintf(stderr, "%s: add: nothing to add (give files, directories, '-' or --jsonl FILE)\n", prog);
+  if (npaths == 0 && njsonl == 0 && r->nfeeds == 0) {
+    fprintf(stderr, "%s: add: nothing to add (give files, directories, '-', --jsonl FILE or --feed FILE)\n", prog);
     return EXIT_FATAL;
   }
   presse_db *db;
@@ -372,9 +375,9 @@ static int cmd_add(const char *dbpath, run *r, char **paths, int npaths, char **
     return EXIT_FATAL;
   }
   presse_indexer_set_report(r->ix, on_report, r);
+  presse_indexer_set_item_cb(r->ix, on_item, r);
   running = r->ix;
   /* no SA_RESTART: a signal interrupts a blocking read of stdin or a pipe, which then stops */
-  presse_indexer_set_item_cb(r->ix, on_item, r);
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
@@ -392,6 +395,8 @@ static int cmd_add(const char *dbpath, run *r, char **paths, int npaths, char **
   free(r->roots);
   free(r->seen.v);
   for (int i = 0; i < njsonl && !r->fatal && !interrupted; i++) add_jsonl(r, jsonl[i]);
+  for (int i = 0; i < r->nfeeds && !r->fatal && !interrupted; i++)
+    handle(r, r->feeds[i], presse_indexer_add_feed(r->ix, r->feeds[i]));
   progress(r, 1);
   presse_indexer_counts c;
   presse_indexer_counts_get(r->ix, &c);
@@ -534,6 +539,7 @@ int main(int argc, char **argv) {
   static const struct option longopts[] = {
       {"db", required_argument, NULL, 'd'},     {"batch", required_argument, NULL, 'b'},
       {"max-size", required_argument, NULL, 'm'}, {"jsonl", required_argument, NULL, 'j'},
+      {"feed", required_argument, NULL, 'F'},
       {"id", required_argument, NULL, 'i'},     {"format", required_argument, NULL, 'f'},
       {"json", no_argument, NULL, 'J'},         {"quiet", no_argument, NULL, 'q'},
       {"verbose", no_argument, NULL, 'v'},      {"follow-links", no_argument, NULL, 'L'},
@@ -571,6 +577,10 @@ int main(int argc, char **argv) {
         break;
       case 'j':
         jsonl[njsonl++] = optarg;
+        break;
+      case 'F':
+        if (!r.feeds) r.feeds = calloc((size_t)argc + 1, sizeof *r.feeds);
+        if (r.feeds) r.feeds[r.nfeeds++] = optarg;
         break;
       case 'i':
         r.stdin_id = optarg;
@@ -633,6 +643,7 @@ int main(int argc, char **argv) {
     status = EXIT_FATAL;
   }
   free(jsonl);
+  free(r.feeds);
   free(dbpath);
   return status;
 }

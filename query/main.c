@@ -326,6 +326,10 @@ int main(int argc, char **argv) {
       json_object_set_new(h, "urls", json_or_null(d, "urls"));
       json_object_set_new(h, "issuer", json_or_null(d, "issuer"));
       json_object_set_new(h, "contacts", json_or_null(d, "contacts"));
+      /* ingest (issue 16): a feed item's link, an attachment's message, pages read by OCR */
+      static const char *const extra[] = {"link", "message", "ocr"};
+      for (size_t k = 0; k < sizeof extra / sizeof *extra; k++)
+        if (json_object_get(d, extra[k])) json_object_set_new(h, extra[k], json_or_null(d, extra[k]));
       json_array_append_new(jhits, h);
     } else {
       if (i == res.nall && res.total_all)
@@ -342,6 +346,12 @@ int main(int argc, char **argv) {
       }
       presse_term_puts(stdout, id, 0);
       putchar('\n');
+      const char *link = json_string_value(json_object_get(d, "link"));
+      if (link) {
+        fputs("   ", stdout);
+        presse_term_puts(stdout, link, 0);
+        putchar('\n');
+      }
       if (have_sn) print_snippet(&sn, color);
       unsigned long long copies = presse_hits_collapsed(hits, i);
       if (copies)

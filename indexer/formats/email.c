@@ -42,6 +42,17 @@ static void mail_init(void) {
   g_once(&once, init_gmime, NULL);
 }
 
+unsigned presse_mail_date(const char *s) {
+  mail_init();
+  if (!s) return 0;
+  GDateTime *dt = g_mime_utils_header_decode_date(s);
+  if (!dt) return 0;
+  int y, m, d;
+  g_date_time_get_ymd(dt, &y, &m, &d);
+  g_date_time_unref(dt);
+  return y >= 1900 && y <= 2199 ? (unsigned)(y * 10000 + m * 100 + d) : 0;
+}
+
 /* ---- which files are mail ---- */
 
 static int is_dir(const char *path) {

@@ -94,6 +94,9 @@ int presse_mail_subject(const char *subject, presse_buf *out);
 int presse_mail_body(const char *s, size_t len, int forwarded, presse_buf *body, presse_buf *sig,
                      presse_buf *fwd_from);
 
+/* An RFC 5322 date ("Thu, 30 Jan 2025 10:15:00 +0100") as YYYYMMDD in its own time zone; 0 if none. */
+unsigned presse_mail_date(const char *s);
+
 /* Dates in metadata: "2025-01-30", "2025-01-30T10:00:00+01:00", "D:20250130..." (PDF). 0 if none. */
 unsigned presse_format_meta_date(const char *s);
 
