@@ -10,7 +10,7 @@
 #     -a  where crash inputs go (default build-fuzz/artifacts)
 #     -k  keep going after a finding (libFuzzer's fork mode, one job): for long campaigns, so
 #         that one known crash does not end the run; every finding is still saved and counted
-#   targets: query analysis ner text markdown html pdf docx odt jsonl (default: all)
+#   targets: query analysis ner text markdown html pdf docx odt jsonl email (default: all)
 # Environment: FUZZ_NICE (default 0) runs the fuzzers under nice -n FUZZ_NICE.
 set -eu
 cd "$(dirname "$0")/.."
@@ -26,7 +26,7 @@ while getopts t:c:a:k o; do
   esac
 done
 shift $((OPTIND - 1))
-all="query analysis ner text markdown html pdf docx odt jsonl"
+all="query analysis ner text markdown html pdf docx odt jsonl email"
 targets=${*:-$all}
 for t in $targets; do
   case " $all " in *" $t "*) ;; *) echo "fuzz.sh: unknown target '$t' (known: $all)" >&2; exit 2 ;; esac
@@ -70,13 +70,13 @@ for t in $targets; do
     nice -n "${FUZZ_NICE:-0}" build-fuzz/tests/fuzz/fuzz_$t "$dir" \
     -dict=tests/fuzz/dict/$t.dict -max_len="$(max_len "$t")" -timeout=10 -rss_limit_mb=1536 \
     -max_total_time="$secs" -print_final_stats=1 $keep -artifact_prefix="$artifacts/$t-" >"$log" 2>&1 || rc=$?
-  stats=$(grep -E '^#[0-9]+:?[[:space:]].*cov' "$log" | tail -1)
+  stats=$(grep -a -E '^#[0-9]+:?[[:space:]].*cov' "$log" | tail -1)
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
   echo "fuzz: $t: ${execs:-?} executions; last: ${stats:-none}"
   if [ "$rc" != 0 ]; then
     failed="$failed $t"
     echo "fuzz: $t FAILED (exit $rc):" >&2
-    grep -E 'ERROR|SUMMARY|invariant|Test unit written|==[0-9]+==|#[0-9]+ 0x' "$log" | head -40 >&2
+    grep -a -E 'ERROR|SUMMARY|invariant|Test unit written|==[0-9]+==|#[0-9]+ 0x' "$log" | head -40 >&2
   fi
 done
 if [ -n "$failed" ]; then

@@ -5,7 +5,9 @@
  *   docx, odt                  the input is the XML of the main part, NUL-separated from the
  *                              other parts (see parts below), wrapped here into a valid ZIP so that
  *                              the mutations reach the XML readers instead of dying in libzip;
- *   jsonl                      the input is the JSON-lines stream.
+ *   jsonl                      the input is the JSON-lines stream;
+ *   email                      the input is an mbox when it starts with "From ", else one
+ *                              message (.eml); written to a file, since mail is read by path.
  * Besides the sanitizers it checks what the store relies on: every term fits Xapian's limit and
  * the stored data is JSON. */
 #include <jansson.h>
@@ -25,6 +27,7 @@
 #define F_DOCX 5
 #define F_ODT 6
 #define F_JSONL 7
+#define F_EMAIL 8
 
 #ifndef FUZZ_FORMAT
 #error "FUZZ_FORMAT must name the format (tests/fuzz/CMakeLists.txt)"
@@ -37,7 +40,10 @@ static void check_doc(const presse_doc *d) {
     if (d->post[i].len > PRESSE_MAX_TERM) fuzz_fail("term over PRESSE_MAX_TERM");
   json_error_t e;
   json_t *j = json_loadb(d->data.data ? d->data.data : "", d->data.len, 0, &e);
-  if (!j) fuzz_fail("stored data is not JSON");
+  if (!j) {
+    fprintf(stderr, "fuzz: %s at %d: %.*s\n", e.text, e.position, (int)(d->data.len < 2000 ? d->data.len : 2000), d->data.data);
+    fuzz_fail("stored data is not JSON");
+  }
   json_decref(j);
 }
 
@@ -68,31 +74,70 @@ static int add_zip(presse_indexer *ix, const uint8_t *data, size_t size) {
 }
 #endif
 
+#if FUZZ_FORMAT == F_EMAIL
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[64];
+
+static void remove_dir(void) { rmdir(dir); }
+
+static int add_mail(presse_indexer *ix, const uint8_t *data, size_t size) {
+  static char eml[96], mbox[96];
+  if (!dir[0]) { /* a file per process on tmpfs: written for every input */
+    snprintf(dir, sizeof dir, "%s/presse-fuzz-%ld", access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm", (long)getpid());
+    if (mkdir(dir, 0700) != 0) fuzz_fail("cannot make the mail directory");
+    atexit(remove_dir);
+    snprintf(eml, sizeof eml, "%s/fuzz.eml", dir);
+    snprintf(mbox, sizeof mbox, "%s/fuzz.mbox", dir);
+  }
+  const char *path = size >= 5 && !memcmp(data, "From ", 5) ? mbox : eml;
+  FILE *f = fopen(path, "wb");
+  if (!f || (size && fwrite(data, 1, size, f) != size) || fclose(f) != 0) fuzz_fail("cannot write the mail file");
+  int rc = presse_indexer_add_mail(ix, path);
+  unlink(path);
+  return rc;
+}
+#endif
+
+#if FUZZ_FORMAT == F_EMAIL
+/* A mailbox stores many documents: each is checked when the indexer announces it. */
+static void on_item(void *ctx, const char *what) {
+  (void)what;
+  check_doc(((presse_indexer *)ctx)->doc);
+}
+#endif
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   presse_indexer *ix = fuzz_indexer();
   presse_indexer_counts before, after;
   presse_indexer_counts_get(ix, &before);
+  int last_ok; /* the last document the input made was stored: ix->doc is it */
 #if FUZZ_FORMAT == F_JSONL
   if (!size) return 0;
   FILE *f = fmemopen((void *)data, size, "r");
   if (!f) return 0;
-  size_t bad;
+  size_t bad = 0;
   presse_indexer_add_jsonl(ix, f, "fuzz.jsonl", &bad);
   fclose(f);
+  last_ok = bad == 0; /* blank lines build nothing; a bad line may have reset ix->doc */
 #elif FUZZ_FORMAT == F_DOCX || FUZZ_FORMAT == F_ODT
-  add_zip(ix, data, size);
+  last_ok = add_zip(ix, data, size) == PRESSE_OK;
+#elif FUZZ_FORMAT == F_EMAIL
+  presse_indexer_set_item_cb(ix, on_item, ix);
+  add_mail(ix, data, size);
+  last_ok = 0; /* checked by on_item */
 #else
   static const struct {
     const char *name;
     presse_format fmt;
   } as[] = {{0}, {"fuzz.txt", PRESSE_FMT_TEXT}, {"fuzz.md", PRESSE_FMT_MARKDOWN}, {"fuzz.html", PRESSE_FMT_HTML},
             {"fuzz.pdf", PRESSE_FMT_PDF}};
-  presse_indexer_add_buffer(ix, "fuzz", as[FUZZ_FORMAT].name, (const char *)data, size, as[FUZZ_FORMAT].fmt);
+  last_ok = presse_indexer_add_buffer(ix, "fuzz", as[FUZZ_FORMAT].name, (const char *)data, size,
+                                      as[FUZZ_FORMAT].fmt) == PRESSE_OK;
 #endif
   presse_indexer_counts_get(ix, &after);
-  /* the last document built (a JSONL stream's earlier ones were checked by nobody; the last is
-   * representative enough, and checking each would need a hook in the indexer) */
-  if (after.docs != before.docs) {
+  if (after.docs != before.docs && last_ok) {
     check_doc(ix->doc);
     presse_ingest_info info;
     presse_indexer_last_info(ix, &info);
