@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "presse/output.h"
 #include "presse/presse.h"
 #include "util/buf.h"
 #include "util/path.h"
@@ -58,19 +59,6 @@ static unsigned parse_uint(const char *opt, const char *s) {
     exit(EXIT_FATAL);
   }
   return (unsigned)v;
-}
-
-static json_t *json_or_null(json_t *o, const char *key) {
-  json_t *v = json_object_get(o, key);
-  return v ? json_incref(v) : json_null();
-}
-
-/* Character (code point) offset of byte offset b in s. */
-static size_t char_offset(const char *s, size_t b) {
-  size_t c = 0;
-  for (size_t i = 0; i < b; i++)
-    if (((unsigned char)s[i] & 0xC0) != 0x80) c++;
-  return c;
 }
 
 static void print_snippet(const presse_snippet *sn, int color) {
@@ -273,7 +261,19 @@ int main(int argc, char **argv) {
   char *suggestion = NULL;
   if (res.total_all == 0) presse_suggest(db, an, q, qtext.data, &suggestion);
 
-  json_t *jhits = json ? json_array() : NULL;
+  if (json) {
+    /* the one JSON writer that presse-serve's /api/search uses too (output/json.c) */
+    presse_output_opts oo = {.query = qtext.data, .offset = so.offset, .limit = so.limit, .facets = so.facets,
+                             .suggestion = suggestion, .indent = 1};
+    char *js = NULL;
+    int orc = presse_output_json(an, &res, &oo, &js);
+    if (orc == PRESSE_OK) puts(js);
+    else fprintf(stderr, "%s: out of memory\n", prog);
+    free(js);
+    free(suggestion);
+    status = orc != PRESSE_OK ? EXIT_FATAL : n ? 0 : EXIT_NOHITS;
+    goto out;
+  }
   char all_s[48], some_s[48], sum_s[48];
   count_text(all_s, sizeof all_s, res.total_all, res.total_exact);
   count_text(some_s, sizeof some_s, res.total_some, res.total_exact);
@@ -302,36 +302,7 @@ int main(int argc, char **argv) {
     const char *title = json_string_value(json_object_get(d, "title"));
     const char *date = json_string_value(json_object_get(d, "date"));
     const char *id = json_string_value(json_object_get(d, "id"));
-    if (json) {
-      json_t *h = json_object();
-      json_object_set_new(h, "rank", json_integer((json_int_t)(so.offset + i + 1)));
-      json_object_set_new(h, "id", json_or_null(d, "id"));
-      json_object_set_new(h, "title", json_or_null(d, "title"));
-      json_object_set_new(h, "date", json_or_null(d, "date"));
-      json_object_set_new(h, "path", json_or_null(d, "path"));
-      json_object_set_new(h, "weight", json_real(presse_hits_weight(hits, i)));
-      json_object_set_new(h, "all_words", json_boolean(i < res.nall));
-      json_object_set_new(h, "collapsed", json_integer((json_int_t)presse_hits_collapsed(hits, i)));
-      json_object_set_new(h, "snippet", json_string(have_sn ? sn.text : ""));
-      json_t *marks = json_array();
-      for (size_t m = 0; have_sn && m < sn.nmarks; m++) {
-        size_t bs = sn.marks[2 * m], be = sn.marks[2 * m + 1];
-        json_array_append_new(marks, json_pack("{s:I,s:I,s:I,s:I}", "start", (json_int_t)bs, "end", (json_int_t)be,
-                                               "char_start", (json_int_t)char_offset(sn.text, bs), "char_end",
-                                               (json_int_t)char_offset(sn.text, be)));
-      }
-      json_object_set_new(h, "highlights", marks);
-      json_object_set_new(h, "emails", json_or_null(d, "emails"));
-      json_object_set_new(h, "phones", json_or_null(d, "phones"));
-      json_object_set_new(h, "urls", json_or_null(d, "urls"));
-      json_object_set_new(h, "issuer", json_or_null(d, "issuer"));
-      json_object_set_new(h, "contacts", json_or_null(d, "contacts"));
-      /* ingest (issue 16): a feed item's link, an attachment's message, pages read by OCR */
-      static const char *const extra[] = {"link", "message", "ocr"};
-      for (size_t k = 0; k < sizeof extra / sizeof *extra; k++)
-        if (json_object_get(d, extra[k])) json_object_set_new(h, extra[k], json_or_null(d, extra[k]));
-      json_array_append_new(jhits, h);
-    } else {
+    {
       if (i == res.nall && res.total_all)
         printf("Weitere %s Treffer mit einem Teil der Wörter:\n\n", some_s);
       printf("%zu. %s", so.offset + i + 1, color ? "\033[1m" : "");
@@ -363,48 +334,23 @@ int main(int argc, char **argv) {
     json_decref(d);
   }
   static const char *const facet_names[][2] = {{"PER", "Personen:"}, {"ORG", "Organisationen:"}, {"LOC", "Orte:"}};
-  json_t *jfacets = json ? json_object() : NULL;
   for (size_t t = 0; so.facets && t < 3; t++) {
-    json_t *arr = json ? json_array() : NULL;
     int printed = 0;
     for (size_t i = 0; i < presse_hits_nfacets(hits); i++) {
       const char *type;
       unsigned long long cnt;
       const char *name = presse_hits_facet(hits, i, &type, &cnt);
       if (strcmp(type, facet_names[t][0])) continue;
-      if (json) {
-        /* the filter this facet leads to; count is that query's total (query/search.c) */
-        presse_buf f = PRESSE_BUF_INIT;
-        presse_buf_printf(&f, "%s:\"%s\"", presse_facet_field(type), name);
-        json_array_append_new(arr, json_pack("{s:s,s:I,s:s}", "name", name, "count", (json_int_t)cnt, "filter", f.data));
-        presse_buf_free(&f);
-      } else {
+      {
         printf("%s ", printed ? "," : facet_names[t][1]);
         presse_term_puts(stdout, name, 0);
         printf(" (%llu)", cnt);
         if (!printed) printed = 1;
       }
     }
-    if (json) json_object_set_new(jfacets, facet_names[t][0], arr);
-    else if (printed) putchar('\n');
+    if (printed) putchar('\n');
   }
-  if (json) {
-    json_t *o = json_object();
-    if (so.facets) json_object_set_new(o, "facets", jfacets);
-    else json_decref(jfacets);
-    json_object_set_new(o, "query", json_string(qtext.data));
-    json_object_set_new(o, "total", json_integer((json_int_t)(res.total_all + res.total_some)));
-    json_object_set_new(o, "total_exact", json_boolean(res.total_exact)); /* false: an estimate */
-    json_object_set_new(o, "offset", json_integer(so.offset));
-    json_object_set_new(o, "limit", json_integer(so.limit));
-    json_object_set_new(o, "total_all_words", json_integer((json_int_t)res.total_all));
-    json_object_set_new(o, "all_words", json_boolean(res.total_all > 0)); /* false: no hit has every word */
-    json_object_set_new(o, "hits", jhits);
-    json_object_set_new(o, "suggestion", suggestion ? json_string(suggestion) : json_null());
-    json_dumpf(o, stdout, JSON_INDENT(1));
-    putchar('\n');
-    json_decref(o);
-  } else if (suggestion) {
+  if (suggestion) {
     fputs("Meinten Sie: ", stdout);
     presse_term_puts(stdout, suggestion, 0);
     putchar('\n');

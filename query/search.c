@@ -37,7 +37,8 @@ typedef struct recount_ctx {
 } recount_ctx;
 
 const char *presse_facet_field(const char *type) {
-  return !strcmp(type, "PER") ? "person" : !strcmp(type, "ORG") ? "org" : !strcmp(type, "LOC") ? "ort" : NULL;
+  return !strcmp(type, "PER") ? "person" : !strcmp(type, "ORG") ? "org" : !strcmp(type, "LOC") ? "ort"
+         : !strcmp(type, "ISSUER") ? "von" : NULL;
 }
 
 static int recount(void *vctx, const char *type, const char *name, unsigned long long *count) {

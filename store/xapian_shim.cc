@@ -71,6 +71,8 @@ struct presse_hits {
     unsigned long long count;
   };
   std::vector<facet> facets;
+  // presse-serve: matches per month (YYYYMM, ascending) beside the facets
+  std::vector<std::pair<unsigned, unsigned long long>> months;
 };
 
 namespace {
@@ -308,6 +310,95 @@ class EntitySpy : public Xapian::MatchSpy {
   }
 };
 
+// presse-serve's facets beside the entities: the issuer of every matching document (its
+// XISSUER term; the XISSUERW name-word terms have a capital after the prefix, folded names never
+// do) and its month (value slot 0), for the issuer facet and the month histogram.
+class IssuerMonthSpy : public Xapian::MatchSpy {
+ public:
+  std::map<std::string, unsigned long long> issuers;  // XISSUER term -> documents
+  std::map<unsigned, unsigned long long> months;      // YYYYMM -> documents
+  void operator()(const Xapian::Document &doc, double) override {
+    std::string d = doc.get_value(PRESSE_SLOT_DATE);
+    if (d.size() == 8) months[(unsigned)std::strtoul(d.substr(0, 6).c_str(), nullptr, 10)]++;
+    auto t = doc.termlist_begin();
+    t.skip_to("XISSUER");
+    for (; t != doc.termlist_end(); ++t) {
+      const std::string &term = *t;
+      if (term.compare(0, 7, "XISSUER") != 0) break;
+      if (term.size() > 7 && term[7] != 'W') issuers[term]++;
+    }
+  }
+};
+
+// The value of a string field of the stored JSON, decoded (\" \\ \/ \b \f \n \r \t \uXXXX with
+// surrogate pairs); "" when the field is absent or not a string. The shim has no JSON library and
+// needs only this one field.
+std::string stored_string(const std::string &data, const char *key) {
+  std::string pat = std::string("\"") + key + "\":";
+  size_t at = data.find(pat);
+  if (at == std::string::npos) return "";
+  at += pat.size();
+  while (at < data.size() && (data[at] == ' ' || data[at] == '\n')) at++;
+  if (at >= data.size() || data[at] != '"') return "";
+  std::string out;
+  auto put = [&out](unsigned long c) {
+    if (c < 0x80) out += (char)c;
+    else if (c < 0x800) out += (char)(0xC0 | (c >> 6)), out += (char)(0x80 | (c & 0x3F));
+    else if (c < 0x10000)
+      out += (char)(0xE0 | (c >> 12)), out += (char)(0x80 | ((c >> 6) & 0x3F)), out += (char)(0x80 | (c & 0x3F));
+    else
+      out += (char)(0xF0 | (c >> 18)), out += (char)(0x80 | ((c >> 12) & 0x3F)),
+          out += (char)(0x80 | ((c >> 6) & 0x3F)), out += (char)(0x80 | (c & 0x3F));
+  };
+  for (size_t i = at + 1; i < data.size(); i++) {
+    char c = data[i];
+    if (c == '"') return out;
+    if (c != '\\') {
+      out += c;
+      continue;
+    }
+    if (++i >= data.size()) break;
+    switch (data[i]) {
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      case 'u': {
+        if (i + 4 >= data.size()) return out;
+        unsigned long u = std::strtoul(data.substr(i + 1, 4).c_str(), nullptr, 16);
+        i += 4;
+        if (u >= 0xD800 && u < 0xDC00 && i + 6 < data.size() && data[i + 1] == '\\' && data[i + 2] == 'u') {
+          unsigned long lo = std::strtoul(data.substr(i + 3, 4).c_str(), nullptr, 16);
+          if (lo >= 0xDC00 && lo < 0xE000) {
+            u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+            i += 6;
+          }
+        }
+        put(u);
+        break;
+      }
+      default: out += data[i];
+    }
+  }
+  return out;
+}
+
+// The spy's counts into h: the n most frequent issuers as facets of type "ISSUER", named as the
+// first document with that issuer spells it, and every month in order.
+void issuer_month_facets(Xapian::Database &x, const IssuerMonthSpy &spy, unsigned n, presse_hits &h) {
+  std::vector<std::pair<std::string, unsigned long long>> f(spy.issuers.begin(), spy.issuers.end());
+  std::stable_sort(f.begin(), f.end(), [](const auto &a, const auto &b) { return a.second > b.second; });
+  if (f.size() > n) f.resize(n);
+  for (auto &kv : f) {
+    auto p = x.postlist_begin(kv.first);
+    std::string name = p != x.postlist_end(kv.first) ? stored_string(x.get_document(*p).get_data(), "issuer") : "";
+    if (name.empty()) name = kv.first.substr(7);
+    h.facets.push_back({"ISSUER", name, kv.second});
+  }
+  h.months.assign(spy.months.begin(), spy.months.end());
+}
+
 unsigned long long dir_bytes(const std::string &path) {
   unsigned long long n = 0;
   std::error_code ec;
@@ -512,10 +603,12 @@ int presse_db_search(presse_db *db, const presse_qnode *q, const presse_search_o
       double b = opts && opts->bm25_b > 0 ? opts->bm25_b : kDefaultB;
       enq.set_weighting_scheme(Xapian::BM25Weight(k1, 0, 1, b, 0.5));
       if (opts && opts->sort == PRESSE_SORT_DATE) enq.set_sort_by_value_then_relevance(PRESSE_SLOT_DATE, true);
+      if (opts && opts->sort == PRESSE_SORT_DATE_ASC) enq.set_sort_by_value_then_relevance(PRESSE_SLOT_DATE, false);
       // the same release as HTML and PDF, or added twice: one hit, the best-ranked copy
       if (!(opts && opts->no_collapse)) enq.set_collapse_key(PRESSE_SLOT_FINGERPRINT);
       unsigned offset = opts ? opts->offset : 0, limit = opts && opts->limit ? opts->limit : 10;
       EntitySpy spy;
+      IssuerMonthSpy spy2;
       // Up to 100 matches, and on a page that is not full, every match is seen, so the total is
       // exact: paging shows the same count on every page, and query/search.c starts its second
       // tier where the first ends. Facets need every match.
@@ -523,6 +616,7 @@ int presse_db_search(presse_db *db, const presse_qnode *q, const presse_search_o
       Xapian::doccount atleast = std::max<Xapian::doccount>(offset + limit, exact);
       if (opts && opts->facets) {
         enq.add_matchspy(&spy);
+        enq.add_matchspy(&spy2);
         atleast = db->db->get_doccount();
       }
       Xapian::MSet ms = enq.get_mset(offset, limit, atleast);
@@ -546,6 +640,7 @@ int presse_db_search(presse_db *db, const presse_qnode *q, const presse_search_o
           if (f.size() > opts->facets) f.resize(opts->facets);
           for (auto &x : f) h->facets.push_back(x.first);
         }
+        issuer_month_facets(*db->db, spy2, opts->facets, *h);
       }
     }
     *out = h.release();
@@ -567,6 +662,7 @@ int presse_hits_append(presse_hits *dst, presse_hits *src) {
   dst->total += src->total;
   dst->total_exact = dst->total_exact && src->total_exact;
   if (dst->facets.empty()) dst->facets.swap(src->facets);
+  if (dst->months.empty()) dst->months.swap(src->months);
   return (int)PRESSE_OK;
 }
 size_t presse_hits_nfacets(const presse_hits *h) { return h ? h->facets.size() : 0; }
@@ -618,6 +714,102 @@ unsigned long long presse_db_termfreq(presse_db *db, const char *term) {
     return (int)PRESSE_OK;
   });
   return f;
+}
+
+// presse-serve: one release by its id, more like it, the months of the matches.
+
+namespace {
+// The docid of the release with this id (its Q term), or PRESSE_ENOTFOUND with the message on db.
+int docid_of(presse_db *db, const char *id, Xapian::docid *did, std::string *term) {
+  presse_buf t = PRESSE_BUF_INIT;
+  if (presse_doc_id_term(id, &t) != PRESSE_OK) return PRESSE_ENOMEM;
+  term->assign(t.data, t.len);
+  presse_buf_free(&t);
+  Xapian::PostingIterator p = db->db->postlist_begin(*term);
+  if (p == db->db->postlist_end(*term)) {
+    db->err = std::string("no document with id '") + id + "'";
+    return PRESSE_ENOTFOUND;
+  }
+  *did = *p;
+  return PRESSE_OK;
+}
+}  // namespace
+
+int presse_db_get(presse_db *db, const char *id, presse_hits **out) {
+  *out = nullptr;
+  return guard(db, [&] {
+    Xapian::docid did;
+    std::string term;
+    if (int rc = docid_of(db, id, &did, &term)) return rc;
+    std::unique_ptr<presse_hits> h(new presse_hits);
+    h->hits.push_back({did, 0.0, db->db->get_document(did).get_data(), 0});
+    h->total = 1;
+    h->total_exact = true;
+    *out = h.release();
+    return (int)PRESSE_OK;
+  });
+}
+
+namespace {
+// Words and stems only: the expand set of a release should not suggest its id, entities or dates.
+struct ContentTerms : public Xapian::ExpandDecider {
+  bool operator()(const std::string &t) const override {
+    if (t.empty() || t.size() < 3) return false;
+    unsigned char c = (unsigned char)t[0];
+    if (c == 'Z') return t.size() > 3 && !(t[1] >= 'A' && t[1] <= 'Z');
+    return !(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9');
+  }
+};
+// Not the release itself nor any copy of it (same fingerprint).
+struct NotCopy : public Xapian::MatchDecider {
+  Xapian::docid self;
+  std::string fp;
+  bool operator()(const Xapian::Document &d) const override {
+    return d.get_docid() != self && (fp.empty() || d.get_value(PRESSE_SLOT_FINGERPRINT) != fp);
+  }
+};
+}  // namespace
+
+int presse_db_similar(presse_db *db, const char *id, unsigned limit, presse_hits **out) {
+  *out = nullptr;
+  return guard(db, [&] {
+    Xapian::Database &x = *db->db;
+    Xapian::docid did;
+    std::string term;
+    if (int rc = docid_of(db, id, &did, &term)) return rc;
+    // Xapian's relevance feedback: the release is the relevance set, its best terms the query
+    Xapian::Enquire enq(x);
+    Xapian::RSet rset;
+    rset.add_document(did);
+    ContentTerms decider;
+    enq.set_query(Xapian::Query(term));
+    Xapian::ESet eset = enq.get_eset(40, rset, &decider);
+    std::unique_ptr<presse_hits> h(new presse_hits);
+    if (!eset.empty()) {
+      // each term weighted by its expand weight, so the release's most telling words decide
+      std::vector<Xapian::Query> terms;
+      for (auto e = eset.begin(); e != eset.end(); ++e)
+        terms.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*e), e.get_weight()));
+      enq.set_query(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
+      enq.set_weighting_scheme(Xapian::BM25Weight(kDefaultK1, 0, 1, kDefaultB, 0.5));
+      enq.set_collapse_key(PRESSE_SLOT_FINGERPRINT);
+      NotCopy nc;
+      nc.self = did;
+      nc.fp = x.get_document(did).get_value(PRESSE_SLOT_FINGERPRINT);
+      Xapian::MSet ms = enq.get_mset(0, limit ? limit : 10, 0, nullptr, &nc);
+      for (auto it = ms.begin(); it != ms.end(); ++it)
+        h->hits.push_back({*it, it.get_weight(), it.get_document().get_data(), it.get_collapse_count()});
+      h->total = ms.get_matches_estimated();
+    }
+    *out = h.release();
+    return (int)PRESSE_OK;
+  });
+}
+
+size_t presse_hits_nmonths(const presse_hits *h) { return h ? h->months.size() : 0; }
+unsigned presse_hits_month(const presse_hits *h, size_t i, unsigned long long *count) {
+  if (count) *count = h->months[i].second;
+  return h->months[i].first;
 }
 
 }  // extern "C"

@@ -58,7 +58,7 @@ typedef int (*presse_db_doc_cb)(void *ctx, const char *id, const char *data, siz
 int presse_db_each(presse_db *db, presse_db_doc_cb cb, void *ctx);
 
 /* Search. */
-typedef enum { PRESSE_SORT_RELEVANCE = 0, PRESSE_SORT_DATE = 1 } presse_sort;
+typedef enum { PRESSE_SORT_RELEVANCE = 0, PRESSE_SORT_DATE = 1 /* newest first */, PRESSE_SORT_DATE_ASC = 2 } presse_sort;
 
 typedef struct presse_search_opts {
   unsigned offset, limit;
@@ -99,6 +99,19 @@ const char *presse_hits_facet(const presse_hits *h, size_t i, const char **type,
  * makes a facet's count the total of the filtered query it leads to. */
 typedef int (*presse_facet_recount_cb)(void *ctx, const char *type, const char *name, unsigned long long *count);
 int presse_hits_facets_recount(presse_hits *h, presse_facet_recount_cb recount, void *ctx);
+
+/* Facets beside the entities (presse-serve): with opts->facets > 0, presse_hits_facet also gives
+ * the most frequent issuers, as type "ISSUER", and presse_hits_month the matching releases per
+ * month: month i as YYYYMM (ascending), with its count. Exact like the entity facets. */
+size_t presse_hits_nmonths(const presse_hits *h);
+unsigned presse_hits_month(const presse_hits *h, size_t i, unsigned long long *count);
+
+/* The release with this id as a one-hit result (weight 0); PRESSE_ENOTFOUND if there is none. */
+int presse_db_get(presse_db *db, const char *id, presse_hits **out);
+/* Releases like the one with this id ("more like this": the relevance set of the release, its
+ * expand set of words and stems as the query), without it and without its copies (same
+ * fingerprint). PRESSE_ENOTFOUND if there is no such release. */
+int presse_db_similar(presse_db *db, const char *id, unsigned limit, presse_hits **out);
 
 /* Walks the indexed terms that start with prefix (bare words: prefix with no capital letter),
  * calling cb(ctx, term, termfreq). Used for spelling suggestions. */

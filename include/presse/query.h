@@ -89,7 +89,7 @@ int presse_search(presse_db *db, presse_analyzer *a, const char *text, const pre
                   presse_result *out);
 void presse_result_free(presse_result *r);
 /* The query field that filters by an entity type ("PER" -> "person", "ORG" -> "org", "LOC" ->
- * "ort"), NULL for others: a facet NAME of TYPE leads to the query with FIELD:"NAME" added, and
+ * "ort") or by the issuer facet ("ISSUER" -> "von"), NULL for others: a facet NAME of TYPE leads to the query with FIELD:"NAME" added, and
  * its count is that query's total. Static string. */
 const char *presse_facet_field(const char *type);
 
