@@ -10,7 +10,7 @@
 #     -a  where crash inputs go (default build-fuzz/artifacts)
 #     -k  keep going after a finding (libFuzzer's fork mode, one job): for long campaigns, so
 #         that one known crash does not end the run; every finding is still saved and counted
-#   targets: query analysis ner text markdown html pdf docx odt jsonl email (default: all)
+#   targets: query analysis ner text markdown html pdf docx odt jsonl email feed (default: all)
 # Environment: FUZZ_NICE (default 0) runs the fuzzers under nice -n FUZZ_NICE.
 set -eu
 cd "$(dirname "$0")/.."
@@ -26,7 +26,7 @@ while getopts t:c:a:k o; do
   esac
 done
 shift $((OPTIND - 1))
-all="query analysis ner text markdown html pdf docx odt jsonl email"
+all="query analysis ner text markdown html pdf docx odt jsonl email feed"
 targets=${*:-$all}
 for t in $targets; do
   case " $all " in *" $t "*) ;; *) echo "fuzz.sh: unknown target '$t' (known: $all)" >&2; exit 2 ;; esac

@@ -21,6 +21,11 @@ const presse_ner_model *fuzz_ner_model(void);
 /* Stops the run with a message: a broken invariant is a finding like a sanitizer report. */
 void fuzz_fail(const char *what);
 
+/* Writes data to a file of this name in a directory of the process's own (on /dev/shm when it
+ * can) and returns its path (static storage), for readers that take a path. The directory is
+ * removed at exit; the caller unlinks the file. */
+const char *fuzz_file(const char *name, const uint8_t *data, size_t size);
+
 /* One member of a ZIP archive. */
 typedef struct fuzz_zip_part {
   const char *name;

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "presse/presse.h"
 
@@ -33,6 +35,23 @@ const presse_ner_model *fuzz_ner_model(void) {
     exit(2);
   }
   return model;
+}
+
+static char dir[64];
+
+static void remove_dir(void) { rmdir(dir); }
+
+const char *fuzz_file(const char *name, const uint8_t *data, size_t size) {
+  static char path[160];
+  if (!dir[0]) {
+    snprintf(dir, sizeof dir, "%s/presse-fuzz-%ld", access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm", (long)getpid());
+    if (mkdir(dir, 0700) != 0) fuzz_fail("cannot make the directory for input files");
+    atexit(remove_dir);
+  }
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "wb");
+  if (!f || (size && fwrite(data, 1, size, f) != size) || fclose(f) != 0) fuzz_fail("cannot write the input file");
+  return path;
 }
 
 static uint32_t crc32_of(const uint8_t *p, size_t n) {

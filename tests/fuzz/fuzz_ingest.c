@@ -7,13 +7,15 @@
  *                              the mutations reach the XML readers instead of dying in libzip;
  *   jsonl                      the input is the JSON-lines stream;
  *   email                      the input is an mbox when it starts with "From ", else one
- *                              message (.eml); written to a file, since mail is read by path.
+ *                              message (.eml); written to a file, since mail is read by path;
+ *   feed                       the input is an RSS or Atom feed, written to a file likewise.
  * Besides the sanitizers it checks what the store relies on: every term fits Xapian's limit and
  * the stored data is JSON. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "document/document.h"
 #include "fuzz.h"
@@ -28,6 +30,7 @@
 #define F_ODT 6
 #define F_JSONL 7
 #define F_EMAIL 8
+#define F_FEED 9
 
 #ifndef FUZZ_FORMAT
 #error "FUZZ_FORMAT must name the format (tests/fuzz/CMakeLists.txt)"
@@ -75,33 +78,16 @@ static int add_zip(presse_indexer *ix, const uint8_t *data, size_t size) {
 #endif
 
 #if FUZZ_FORMAT == F_EMAIL
-#include <sys/stat.h>
-#include <unistd.h>
-
-static char dir[64];
-
-static void remove_dir(void) { rmdir(dir); }
-
 static int add_mail(presse_indexer *ix, const uint8_t *data, size_t size) {
-  static char eml[96], mbox[96];
-  if (!dir[0]) { /* a file per process on tmpfs: written for every input */
-    snprintf(dir, sizeof dir, "%s/presse-fuzz-%ld", access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm", (long)getpid());
-    if (mkdir(dir, 0700) != 0) fuzz_fail("cannot make the mail directory");
-    atexit(remove_dir);
-    snprintf(eml, sizeof eml, "%s/fuzz.eml", dir);
-    snprintf(mbox, sizeof mbox, "%s/fuzz.mbox", dir);
-  }
-  const char *path = size >= 5 && !memcmp(data, "From ", 5) ? mbox : eml;
-  FILE *f = fopen(path, "wb");
-  if (!f || (size && fwrite(data, 1, size, f) != size) || fclose(f) != 0) fuzz_fail("cannot write the mail file");
+  const char *path = fuzz_file(size >= 5 && !memcmp(data, "From ", 5) ? "fuzz.mbox" : "fuzz.eml", data, size);
   int rc = presse_indexer_add_mail(ix, path);
   unlink(path);
   return rc;
 }
 #endif
 
-#if FUZZ_FORMAT == F_EMAIL
-/* A mailbox stores many documents: each is checked when the indexer announces it. */
+#if FUZZ_FORMAT == F_EMAIL || FUZZ_FORMAT == F_FEED
+/* A mailbox or a feed stores many documents: each is checked when the indexer announces it. */
 static void on_item(void *ctx, const char *what) {
   (void)what;
   check_doc(((presse_indexer *)ctx)->doc);
@@ -127,6 +113,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   presse_indexer_set_item_cb(ix, on_item, ix);
   add_mail(ix, data, size);
   last_ok = 0; /* checked by on_item */
+#elif FUZZ_FORMAT == F_FEED
+  presse_indexer_set_item_cb(ix, on_item, ix);
+  const char *path = fuzz_file("fuzz.xml", data, size);
+  presse_indexer_add_feed(ix, path);
+  unlink(path);
+  last_ok = 0;
 #else
   static const struct {
     const char *name;
