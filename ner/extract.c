@@ -321,6 +321,22 @@ static void extend_orgs(doc *d) {
   extend_orgs_left(d);
 }
 
+/* "Kickwerk e.V.", "Müller GmbH": a legal form right after a name on the same line belongs to it,
+ * and makes it an organisation (the tagger trained on GermEval's train split often ends the span
+ * before "e.V."). */
+static void legal_forms(doc *d) {
+  for (size_t i = 0; i + 1 < d->t.n; i++) {
+    if (d->tags[i] == NER_O || d->tags[i + 1] != NER_O || !(gaz(d, i + 1) & NER_GAZ_LEGAL) || newline_before(d, i + 1))
+      continue;
+    size_t a = i;
+    while (a > 0 && !ner_tag_is_begin(d->tags[a])) a--;
+    size_t b = i + 2;
+    while (b < d->t.n && d->tags[b] == NER_O && (gaz(d, b) & NER_GAZ_LEGAL) && !newline_before(d, b)) b++;
+    set_span(d, a, b, PRESSE_NER_ORG);
+    i = b - 1;
+  }
+}
+
 /* "Projektleiter Dipl.-Ing. Torsten Wünsche", "Dr. Karl Heinrich Brömmelkamp": after a title, a
  * known first name and the capitalised words that follow it on the line (up to three words in
  * all) are a person, even where the tagger missed them (a surname that is also a noun). */
@@ -397,6 +413,20 @@ static int in_full_name(const doc *d, size_t i) {
   return 0;
 }
 
+static int possessive(const doc *d, size_t i) {
+  static const char *const stems[] = {"Unser", "Mein", "Dein", "Euer", "Eure", "Ihr"};
+  const char *w = tp(d, i);
+  size_t n = tl(d, i);
+  for (size_t k = 0; k < sizeof stems / sizeof *stems; k++) {
+    size_t l = strlen(stems[k]);
+    if (n >= l && n <= l + 2 && memcmp(w, stems[k], l) == 0 &&
+        (n == l || (n == l + 1 && strchr("em", w[l])) || (n == l + 2 && strncmp(w + l, "en", 2) == 0) ||
+         (n == l + 2 && (strncmp(w + l, "em", 2) == 0 || strncmp(w + l, "er", 2) == 0 || strncmp(w + l, "es", 2) == 0))))
+      return 1;
+  }
+  return 0;
+}
+
 /* Spans that are no names: a contact-block label or role noun alone ("E-Mail", "Postfach",
  * "Presseamt", "Landrätin"), possibly behind inflected adjectives ("Großen Saal"). And a span
  * that opened a parenthesis closes it: "Halle (Saale)". */
@@ -407,6 +437,11 @@ static void clean_spans(doc *d) {
   for (size_t e = 0; e < n; e++) {
     size_t a = v[e].a, b = v[e].b;
     if (d->tags[a] != 1 + 2 * v[e].type) continue; /* absorbed by an earlier span's brackets */
+    /* "Unser Haus hat ...", "Ihre Stadtverwaltung": a span opened by a possessive is a description. */
+    if (possessive(d, a)) {
+      for (size_t k = a; k < b; k++) d->tags[k] = NER_O;
+      continue;
+    }
     /* A title or a capitalised abbreviation alone ("Dipl." of "Dipl.-Ing.", "Prof.") is no name. */
     if (b - a == 1 && is_title(d, a)) {
       d->tags[a] = NER_O;
@@ -744,6 +779,7 @@ int presse_ner_extract(const presse_ner_model *m, const char *text, size_t len, 
     if (d.t.tok[i].flags & (NER_TOK_URL | NER_TOK_EMAIL)) d.tags[i] = NER_O;
   ner_tags_repair(d.tags, d.t.n);
   extend_orgs(&d);
+  legal_forms(&d);
   titled_persons(&d);
   quoted_orgs(&d);
   adjective_orgs(&d);

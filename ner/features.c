@@ -17,7 +17,7 @@ enum {
   F_BIAS = 1, F_WORD, F_LOWER, F_PRE1, F_PRE2, F_PRE3, F_PRE4, F_SUF1, F_SUF2, F_SUF3, F_SUF4,
   F_SUF5, F_SHAPE, F_CAP, F_LM1, F_LP1, F_LM2, F_LP2, F_BIM, F_BIP, F_SHM, F_SHP, F_GAZ0,
   F_GAZM, F_GAZP, F_GAZSPAN, F_CL0, F_CLC0, F_CLM, F_CLP, F_HYLAST, F_HYFIRST, F_HYGAZ, F_LEN,
-  F_CAPCTX, F_CLC_M, F_CLC_P, F_QUOTE, F_SUFM, F_SUFP, F_LEX, F_LEXM, F_LEXP, F_NG4
+  F_CAPCTX, F_CLC_M, F_CLC_P, F_QUOTE, F_SUFM, F_SUFP, F_LEX, F_LEXM, F_LEXP, F_NG4, F_PH
 };
 
 #define LOWMAX 64
@@ -25,7 +25,7 @@ enum {
 typedef struct tokinfo {
   uint64_t low, shape, suf; /* suf: last 4 code points of a long word, else the whole word */
   uint32_t gaz, cl;
-  uint8_t cap, ncp, ll, lex;
+  uint8_t cap, ncp, ll, lex, ph; /* ph: a placeholder of the recovered train split (1; 2 <OOV>) */
   char lowbuf[LOWMAX + 8];
   uint8_t cpend[LOWMAX];
 } tokinfo;
@@ -122,6 +122,21 @@ static size_t lower_token(const char *s, size_t n, char *buf, size_t *cpend, siz
   return o;
 }
 
+/* A placeholder token (ner_internal.h: NER_PH_BYTE, casing digit, index or "?"): 0 for real
+ * words, 1 for a known vocabulary word, 2 for <OOV>; *cap gets its capitalisation class. */
+static uint8_t placeholder(const char *s, size_t n, uint8_t *cap) {
+  if (n < 3 || s[0] != NER_PH_BYTE || s[1] < '0' || s[1] > '6') return 0;
+  *cap = (uint8_t)(s[1] - '0');
+  return s[2] == '?' ? 2 : 1;
+}
+
+/* The shape a word of casing class cap most often has, for a placeholder's neighbours' shape
+ * features: "x", "Xx", "X", "d"; classes without a typical shape get their own value. */
+static uint64_t placeholder_shape(uint8_t cap) {
+  static const char *const sh[] = {"x", "Xx", "X", "d"};
+  return cap < 4 ? hs(sh[cap], strlen(sh[cap])) : 0x5bd1e995u + cap;
+}
+
 uint32_t ner_feature_augment(uint32_t f, unsigned domain, uint32_t mask) { return fx(1000 + domain, f, mask); }
 
 static int is_quote(const char *s, size_t n) {
@@ -160,6 +175,20 @@ void ner_sentence_features(const ner_featctx *ctx, const char *const *tok, const
   for (size_t i = 0; i < n; i++) {
     size_t ncp, sl;
     uint8_t cap;
+    if ((ti[i].ph = placeholder(tok[i], len[i], &cap)) != 0) {
+      /* Identity: the index stands for the lower-cased word; spelling, gazetteer, cluster and
+         dictionary class are unknown (neighbours see the values no real word has). */
+      ti[i].low = hs(tok[i] + 2, len[i] - 2) ^ 0x9d2c5680u;
+      ti[i].ncp = ti[i].ll = 0;
+      ti[i].shape = placeholder_shape(cap);
+      ti[i].suf = ti[i].low;
+      ti[i].cap = cap;
+      ti[i].gaz = 0;
+      ti[i].cl = 0xFFFFFE;
+      ti[i].lex = 14;
+      span[i] = 0;
+      continue;
+    }
     size_t ll = lower_token(tok[i], len[i], lowbuf, cpend, &ncp, &cap, shape, &sl);
     ti[i].low = hs(lowbuf, ll);
     memcpy(ti[i].lowbuf, lowbuf, ll);
@@ -216,9 +245,12 @@ void ner_sentence_features(const ner_featctx *ctx, const char *const *tok, const
     const uint8_t *ce = ti[i].cpend;
     uint64_t lm1 = i > 0 ? ti[i - 1].low : BOS, lp1 = i + 1 < n ? ti[i + 1].low : EOS;
     uint64_t lm2 = i > 1 ? ti[i - 2].low : BOS, lp2 = i + 2 < n ? ti[i + 2].low : EOS;
+    const uint8_t ph = ti[i].ph;
     f[k++] = fx(F_BIAS, 0, M);
-    f[k++] = fx(F_WORD, hs(tok[i], len[i]), M);
-    f[k++] = fx(F_LOWER, ti[i].low, M);
+    if (ph != 2) {
+      f[k++] = fx(F_WORD, hs(tok[i], len[i]), M);
+      f[k++] = fx(F_LOWER, ti[i].low, M);
+    }
     for (size_t a = 1; a <= 4 && a < ncp; a++) f[k++] = fx(F_PRE1 + (unsigned)a - 1, hs(lw, ce[a - 1]), M);
     for (size_t a = 1; a <= 5 && a < ncp; a++) {
       size_t from = ce[ncp - a - 1];
@@ -228,7 +260,8 @@ void ner_sentence_features(const ner_featctx *ctx, const char *const *tok, const
     unsigned capi = (unsigned)cap * 2u + (i == 0);
     f[k++] = fx(F_CAP, capi, M);
     unsigned lb = ncp <= 4 ? (unsigned)ncp : ncp <= 6 ? 5 : ncp <= 9 ? 6 : 7;
-    f[k++] = fx(F_LEN, lb * 16 + cap, M);
+    if (ph) f[k++] = fx(F_PH, capi * 4 + ph, M); /* absorbs what is peculiar to placeholders */
+    else f[k++] = fx(F_LEN, lb * 16 + cap, M);
     f[k++] = fx(F_LM1, lm1, M);
     f[k++] = fx(F_LP1, lp1, M);
     f[k++] = fx(F_LM2, lm2, M);
@@ -248,15 +281,17 @@ void ner_sentence_features(const ner_featctx *ctx, const char *const *tok, const
     }
     if (ctx->clusters) {
       uint32_t c0 = ti[i].cl;
-      f[k++] = fx(F_CL0, c0, M);
-      f[k++] = fx(F_CLC0, c0 >> 10, M);
+      if (!ph) {
+        f[k++] = fx(F_CL0, c0, M);
+        f[k++] = fx(F_CLC0, c0 >> 10, M);
+      }
       f[k++] = fx(F_CLM, i > 0 ? ti[i - 1].cl : 0xFFFFFF, M);
       f[k++] = fx(F_CLP, i + 1 < n ? ti[i + 1].cl : 0xFFFFFF, M);
       f[k++] = fx(F_CLC_M, i > 0 ? ti[i - 1].cl >> 10 : 0xFFFFFF, M);
       f[k++] = fx(F_CLC_P, i + 1 < n ? ti[i + 1].cl >> 10 : 0xFFFFFF, M);
     }
     /* Hyphenated compounds: "Duisburg-Essen", "CDU-Politiker" - the parts carry the signal. */
-    const char *hy = memchr(tok[i], '-', len[i]);
+    const char *hy = ph ? NULL : memchr(tok[i], '-', len[i]);
     if (hy && hy > tok[i] && hy + 1 < tok[i] + len[i]) {
       const char *last = tok[i] + len[i];
       while (last > hy && last[-1] != '-') last--;
@@ -285,7 +320,7 @@ void ner_sentence_features(const ner_featctx *ctx, const char *const *tok, const
       f[k++] = fx(F_SUFP, i + 1 < n ? ti[i + 1].suf : EOS, M);
     }
     if (ctx->lex && k + 3 <= NER_MAXF) {
-      f[k++] = fx(F_LEX, (uint64_t)ti[i].lex * 16 + capi, M);
+      if (!ph) f[k++] = fx(F_LEX, (uint64_t)ti[i].lex * 16 + capi, M);
       f[k++] = fx(F_LEXM, i > 0 ? ti[i - 1].lex : 99, M);
       f[k++] = fx(F_LEXP, i + 1 < n ? ti[i + 1].lex : 99, M);
     }

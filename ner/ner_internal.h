@@ -196,7 +196,18 @@ typedef struct ner_sentence {
 typedef struct ner_corpus {
   ner_sentence *s;
   size_t n, cap;
+  /* Sentences of the recovered GermEval train split read after these are set: drop those whose
+   * share of placeholder tokens exceeds ph_max (0: keep all, with ph_weight's down-weighting), and
+   * scale a sentence's weight by 1 - share * (1 - ph_weight) when ph_weight > 0. */
+  double ph_max, ph_weight;
 } ner_corpus;
+
+/* A placeholder token of the recovered GermEval train split, as the reader stores it: this byte
+ * (never in tokenised text), the casing class digit (ner_casing_parse), the vocabulary index or
+ * "?" for <OOV>. Its letters are unknown, so it gets no spelling, gazetteer, cluster or
+ * dictionary features of its own. */
+#define NER_PH_BYTE '\x1f'
+int ner_casing_parse(const char *s);
 
 /* Reads GermEval TSV ("#" comments, idx token outer inner) or CoNLL ("token ... tag", tag in the
  * last column) into c, appending. Sentences i with (i * folds / nsent) == skip_fold are dropped

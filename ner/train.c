@@ -15,6 +15,18 @@
 
 /* ---- corpora --------------------------------------------------------------------------------- */
 
+/* The casing classes of the recovered GermEval train split (the UKPLab tutorial's getCasing), as
+ * our capitalisation classes: allLower 0, initialUpper 1, allUpper 2, numeric and mainly_numeric 3,
+ * contains_digit 6, other 4 (digits 0..6 of a placeholder token). -1 for anything else. */
+int ner_casing_parse(const char *s) {
+  static const char *const names[] = {"allLower", "initialUpper", "allUpper", "numeric",
+                                      "mainly_numeric", "contains_digit", "other"};
+  static const int cls[] = {0, 1, 2, 3, 3, 6, 4};
+  for (int k = 0; k < 7; k++)
+    if (strcmp(s, names[k]) == 0) return cls[k];
+  return -1;
+}
+
 static int add_sentence(ner_corpus *c, char **tok, uint8_t *gold, size_t n, float weight, int source) {
   if (c->n == c->cap) {
     size_t nc = c->cap ? c->cap * 2 : 1024;
@@ -53,6 +65,7 @@ int ner_corpus_read(ner_corpus *c, const char *path, float weight, int source, i
   uint8_t *gold = NULL;
   size_t n = 0, cap = 0;
   int rc = 0, germeval = -1;
+  size_t nph = 0;
   for (;;) {
     char *got = fgets(line, sizeof line, f);
     size_t l = got ? strcspn(line, "\r\n") : 0;
@@ -65,7 +78,10 @@ int ner_corpus_read(ner_corpus *c, const char *path, float weight, int source, i
       if (!got) break;
       continue;
     }
-    if (germeval == -1) germeval = (line[0] == '#' && line[1] == '\t');
+    if (germeval == -1) {
+      if (line[0] == '#' && line[1] == ' ') continue; /* header of the recovered train split */
+      germeval = (line[0] == '#' && line[1] == '\t');
+    }
     if (germeval && line[0] == '#' && line[1] == '\t') continue;
     /* Split on tabs (or spaces for space-separated CoNLL). */
     char *fld[8];
@@ -80,7 +96,19 @@ int ner_corpus_read(ner_corpus *c, const char *path, float weight, int source, i
       p = q + 1;
     }
     const char *word, *tag;
-    if (germeval) {
+    char phbuf[32];
+    int cc = nf == 4 && !germeval ? ner_casing_parse(fld[2]) : -1;
+    if (cc >= 0) {
+      /* GermEval 2014 train, recovered: token, outer tag, casing class, vocabulary index. A
+       * placeholder (<W12345>, <OOV>) becomes NER_PH_BYTE + casing digit + the index ("?" for
+       * <OOV>), which features.c gives casing, identity and context features only. */
+      word = fld[0], tag = fld[1];
+      if (word[0] == '<' && (strcmp(word, "<OOV>") == 0 || (word[1] == 'W' && strchr(word, '>')))) {
+        snprintf(phbuf, sizeof phbuf, "%c%d%s", NER_PH_BYTE, cc, word[1] == 'W' ? fld[3] : "?");
+        word = phbuf;
+        nph++;
+      }
+    } else if (germeval) {
       if (nf < 3) continue;
       word = fld[1], tag = fld[2];
     } else {
@@ -119,8 +147,15 @@ int ner_corpus_read(ner_corpus *c, const char *path, float weight, int source, i
   for (size_t i = 0; i < tmp.n; i++) {
     int in_fold = folds > 1 && (int)(i * (size_t)folds / tmp.n) == fold;
     int keep = folds > 1 ? (keep_only_fold ? in_fold : !in_fold) : 1;
+    if (keep && nph && (c->ph_max > 0 || c->ph_weight > 0)) {
+      size_t k = 0;
+      for (size_t t = 0; t < tmp.s[i].n; t++) k += tmp.s[i].tok[t][0] == NER_PH_BYTE;
+      double share = (double)k / (double)tmp.s[i].n;
+      if (c->ph_max > 0 && share > c->ph_max) keep = 0;
+      else if (c->ph_weight > 0 && share > 0) tmp.s[i].weight *= (float)(1.0 - share * (1.0 - c->ph_weight));
+    }
     if (keep) {
-      if ((rc = add_sentence(c, tmp.s[i].tok, tmp.s[i].gold, tmp.s[i].n, weight, source))) {
+      if ((rc = add_sentence(c, tmp.s[i].tok, tmp.s[i].gold, tmp.s[i].n, tmp.s[i].weight, source))) {
         snprintf(err, errlen, "%s: out of memory", path);
         keep = 0;
       } else {

@@ -8,7 +8,10 @@
  * with --target FILE) so corpora annotated under other guidelines help without overruling the
  * target's conventions. --bias B or --bias PER,LOC,ORG stores a decode-time offset (weight units) that
  * is added to the B-/I- scores of each type, i.e. a handicap for O. --gazetteer may be repeated. A FILE's sentences count WEIGHT times in each perceptron update (default 1). With --folds, the
- * --cv file contributes all sentences except fold I, which presse-ner-eval then scores. */
+ * --cv file contributes all sentences except fold I, which presse-ner-eval then scores.
+ * The recovered GermEval train split (token, tag, casing class, index) is read with its
+ * placeholders; --ph-max S drops its sentences with a placeholder share above S, --ph-weight W
+ * scales a sentence's weight by 1 - share * (1 - W). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +22,8 @@
 static void usage(void) {
   fprintf(stderr,
           "usage: presse-ner-train -o MODEL [--gazetteer TSV] [--clusters TSV] [--epochs N] [--bits B]\n"
-          "                        [--seed N] [--mix K] [--bias B|P,L,O] [--lexicon] [-v] [--folds K --fold I --cv FILE[:W]] FILE[:W]...\n");
+          "                        [--seed N] [--mix K] [--bias B|P,L,O] [--lexicon] [--ph-max SHARE] [--ph-weight W] [-v]\n"
+          "                        [--folds K --fold I --cv FILE[:W]] FILE[:W]...\n");
 }
 
 /* "path:2.5" -> weight 2.5; a path may itself contain ':' only if followed by a weight. */
@@ -42,6 +46,7 @@ int main(int argc, char **argv) {
   int ngaz = 0;
   ner_train_opts o = {.epochs = 12, .hash_bits = 20, .seed = 1, .verbose = 0};
   int folds = 0, fold = -1;
+  double ph_max = 0, ph_weight = 0;
   char *cv = NULL;
   char **files = calloc((size_t)argc, sizeof *files);
   int nfiles = 0, ntargets = 0;
@@ -62,6 +67,8 @@ int main(int argc, char **argv) {
     else if (strcmp(a, "--folds") == 0 && more) folds = atoi(argv[++i]);
     else if (strcmp(a, "--fold") == 0 && more) fold = atoi(argv[++i]);
     else if (strcmp(a, "--cv") == 0 && more) cv = argv[++i];
+    else if (strcmp(a, "--ph-max") == 0 && more) ph_max = atof(argv[++i]);
+    else if (strcmp(a, "--ph-weight") == 0 && more) ph_weight = atof(argv[++i]);
     else if (strcmp(a, "--augment") == 0) o.augment = 1;
     else if (strcmp(a, "--lexicon") == 0) o.lexicon = 1;
     else if (strcmp(a, "--target") == 0 && more) targets[ntargets++] = argv[++i];
@@ -91,6 +98,8 @@ int main(int argc, char **argv) {
   for (int i = 0; i < ngaz && !rc; i++) rc = ner_gaz_load_tsv(gaz, gazp[i], err, sizeof err);
   if (!rc && clp && !(rc = ner_gaz_new(&cl))) rc = ner_gaz_load_tsv(cl, clp, err, sizeof err);
   ner_corpus c = {0};
+  c.ph_max = ph_max;
+  c.ph_weight = ph_weight;
   for (int i = 0; i < nfiles && !rc; i++) {
     float wgt = split_weight(files[i]);
     size_t before = c.n;

@@ -256,7 +256,40 @@ static void test_format_versions(const char *p1, const char *p2) {
   presse_ner_model_free(m);
 }
 
+/* The recovered GermEval train split's format: header comments skipped, a literal "#" token kept,
+ * placeholders stored as NER_PH_BYTE + casing digit + index, and given no spelling features. */
+static void test_recovered(void) {
+  ner_corpus c = {0};
+  char err[256];
+  CHECK(ner_corpus_read(&c, PRESSE_NER_TESTDIR "/tiny-recovered.tsv", 1, 0, 0, -1, 0, err, sizeof err) == 0);
+  CHECK(c.n == 2 && c.s[0].n == 5 && c.s[1].n == 4);
+  if (c.n == 2 && c.s[0].n == 5 && c.s[1].n == 4) {
+    CHECK(strcmp(c.s[0].tok[0], "\x1f" "130223") == 0 && c.s[0].gold[0] == 1 + 2 * PRESSE_NER_PER);
+    CHECK(strcmp(c.s[0].tok[3], "\x1f" "1?") == 0 && c.s[0].gold[3] == 1 + 2 * PRESSE_NER_LOC);
+    CHECK(strcmp(c.s[0].tok[1], "sagte") == 0 && strcmp(c.s[1].tok[1], "#") == 0);
+    ner_gaz *g = NULL;
+    CHECK(ner_gaz_new(&g) == 0);
+    ner_featctx ctx = {g, NULL, (1u << 16) - 1, 0, NULL, 1};
+    const char *tok[3] = {"Der", c.s[0].tok[0], "sagte"}, *tok2[3] = {"Der", "Fischer", "sagte"};
+    size_t len[3] = {3, strlen(tok[1]), 5}, len2[3] = {3, 7, 5};
+    uint32_t f1[3 * NER_MAXF2], f2[3 * NER_MAXF2];
+    uint8_t n1[3], n2[3];
+    ner_sentence_features(&ctx, tok, len, 3, f1, n1);
+    ner_sentence_features(&ctx, tok2, len2, 3, f2, n2);
+    CHECK(n1[1] + 8 <= n2[1]); /* no prefixes or suffixes of "\x1f" "130223" */
+    CHECK(n1[2] == n2[2]);     /* the neighbour's features keep their number */
+    ner_gaz_free(g);
+  }
+  ner_corpus_free(&c);
+  /* --ph-max: the first sentence is 40% placeholders */
+  c.ph_max = 0.3;
+  CHECK(ner_corpus_read(&c, PRESSE_NER_TESTDIR "/tiny-recovered.tsv", 1, 0, 0, -1, 0, err, sizeof err) == 0);
+  CHECK(c.n == 1 && c.s[0].n == 4);
+  ner_corpus_free(&c);
+}
+
 static int test_roundtrip(void) {
+  test_recovered();
   char p1[] = "/tmp/presse-ner-test-XXXXXX";
   char p2[] = "/tmp/presse-ner-test-XXXXXX";
   int fd1 = mkstemp(p1), fd2 = mkstemp(p2);
@@ -445,6 +478,7 @@ static int test_seed(void) {
       {"Der Sprecher Thomas Göhlen erklärte das Vorgehen. Göhlen sagte, es gebe keine Gefahr.", PRESSE_NER_LOC,
        "Göhlen"},
       {"Der Bahnhof Dortmund wird saniert.", PRESSE_NER_ORG, "Bahnhof Dortmund"},
+      {"Die Ministerin sagte: „Unser Haus hat das Thema zum Schwerpunkt gemacht.“", PRESSE_NER_LOC, "Unser Haus"},
   };
   for (size_t r = 0; r < sizeof wrong / sizeof *wrong; r++) {
     CHECK(presse_ner_extract(m, wrong[r].text, strlen(wrong[r].text), &e, &n) == 0);

@@ -4,6 +4,7 @@
 #   tools/train_ner.sh BUILD_DIR [OUT]
 # BUILD_DIR holds presse-ner-train and presse-ner-clusters (e.g. build/ner).
 # Environment: NER_DATA (../shared/data/ner), WORK (temp dir), EPOCHS (8), BITS (19), MIX (4),
+# DEV (the GermEval dev file; DEV=" " trains without it, to score dev: see models/README.md),
 # BIAS (14: decode-time handicap of the O tag in weight units, tuned by tools/ner_cv.sh with
 # EVAL_ARGS=--bias; see models/README.md).
 set -eu
@@ -28,12 +29,15 @@ if [ ! -s "$work/clusters.tsv" ]; then
     "$data/wikiann-de/dev.conll" "$data/ler/dev.conll" 2>/dev/null
 fi
 
-# 3. The tagger. GermEval is the target domain of the feature augmentation; the other corpora
-#    contribute through the shared feature copies. --mix: the average of MIX perceptrons trained
-#    on differently shuffled orders (parameter mixing), which lowers the run-to-run variance.
+# 3. The tagger. GermEval (the recovered train split and dev) is the target domain of the feature
+#    augmentation; the other corpora contribute through the shared feature copies. --mix: the
+#    average of MIX perceptrons trained on differently shuffled orders (parameter mixing), which
+#    lowers the run-to-run variance. The train split's placeholder tokens (<W12345>, <OOV>) get
+#    casing, identity and context features only (ner/features.c).
+gtrain=$data/germeval2014/NER-de-train.recovered.tsv
 "$build/presse-ner-train" -v -o "$out" --epochs ${EPOCHS:-8} --bits ${BITS:-19} --augment --mix ${MIX:-4} --bias ${BIAS:-14} --lexicon \
   --gazetteer "$here/models/gazetteer.tsv" --gazetteer "$work/names.tsv" --clusters "$work/clusters.tsv" \
-  --target "$data/germeval2014/NER-de-dev.tsv" "$data/germeval2014/NER-de-dev.tsv" \
+  --target "$gtrain" --target "$data/germeval2014/NER-de-dev.tsv" "$gtrain" ${DEV:-"$data/germeval2014/NER-de-dev.tsv"} \
   "$data/mobie/train.conll" "$data/mobie/dev.conll" "$data/smartdata/v1-train.conll" \
   "$data/europarl-de/train.conll" "$data/europarl-de/dev.conll" "$data/wikiann-de/train.conll" \
   "$data/ler/dev.conll"
