@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "document/meta.h"
+#include "document/schema.h"
 #include "presse/presse.h"
 
 int presse_doc_new(presse_doc **out) {
@@ -272,9 +273,10 @@ static int cmp_entity(const void *x, const void *y) {
 static int add_entities(presse_doc *d, presse_analyzer *a, const presse_ner_entity *e, size_t n, json_t *out) {
   int rc = PRESSE_OK;
   for (size_t i = 0; i < n && i < MAX_STORED_MENTIONS; i++)
-    json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:I,s:I}", "type", presse_ner_type_name(e[i].type),
-                                         "canonical", e[i].canonical, "surface", e[i].surface, "start",
-                                         (json_int_t)e[i].start, "end", (json_int_t)e[i].end));
+    json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:I,s:I}", PRESSE_STORED_ENT_TYPE, presse_ner_type_name(e[i].type),
+                                         PRESSE_STORED_ENT_CANONICAL, e[i].canonical, PRESSE_STORED_ENT_SURFACE,
+                                         e[i].surface, PRESSE_STORED_ENT_START, (json_int_t)e[i].start,
+                                         PRESSE_STORED_ENT_END, (json_int_t)e[i].end));
   ent_ref *refs = malloc((n ? n : 1) * sizeof *refs);
   if (!refs) rc = PRESSE_ENOMEM;
   for (size_t i = 0; refs && i < n; i++) {
@@ -366,24 +368,24 @@ int presse_doc_build_meta(presse_doc *d, presse_analyzer *a, const presse_ner_mo
 
   json_t *o = json_object();
   if (rc == PRESSE_OK && o) {
-    json_object_set_new(o, "id", json_string(r->id));
-    if (r->path) json_object_set_new(o, "path", json_string(r->path));
-    json_object_set_new(o, "title", json_string(title));
+    json_object_set_new(o, PRESSE_STORED_ID, json_string(r->id));
+    if (r->path) json_object_set_new(o, PRESSE_STORED_PATH, json_string(r->path));
+    json_object_set_new(o, PRESSE_STORED_TITLE, json_string(title));
     if (date) {
       char iso[16];
       snprintf(iso, sizeof iso, "%04u-%02u-%02u", date / 10000, date / 100 % 100, date % 100);
-      json_object_set_new(o, "date", json_string(iso));
+      json_object_set_new(o, PRESSE_STORED_DATE, json_string(iso));
     }
-    if (r->format) json_object_set_new(o, "format", json_string(r->format));
-    if (d->fingerprint[0]) json_object_set_new(o, "fingerprint", json_string(d->fingerprint));
+    if (r->format) json_object_set_new(o, PRESSE_STORED_FORMAT, json_string(r->format));
+    if (d->fingerprint[0]) json_object_set_new(o, PRESSE_STORED_FINGERPRINT, json_string(d->fingerprint));
     if (meta && meta->encoding && strncmp(meta->encoding, "utf-8", 5))
-      json_object_set_new(o, "encoding", json_string(meta->encoding));
-    if (meta && meta->parent) json_object_set_new(o, "message", json_string(meta->parent));
-    if (meta && meta->link) json_object_set_new(o, "link", json_string(meta->link));
-    if (meta && meta->ocr_pages) json_object_set_new(o, "ocr", json_integer(meta->ocr_pages));
-    json_object_set_new(o, "emails", c.emails);
-    json_object_set_new(o, "phones", c.phones);
-    json_object_set_new(o, "urls", c.urls);
+      json_object_set_new(o, PRESSE_STORED_ENCODING, json_string(meta->encoding));
+    if (meta && meta->parent) json_object_set_new(o, PRESSE_STORED_MESSAGE, json_string(meta->parent));
+    if (meta && meta->link) json_object_set_new(o, PRESSE_STORED_LINK, json_string(meta->link));
+    if (meta && meta->ocr_pages) json_object_set_new(o, PRESSE_STORED_OCR, json_integer(meta->ocr_pages));
+    json_object_set_new(o, PRESSE_STORED_EMAILS, c.emails);
+    json_object_set_new(o, PRESSE_STORED_PHONES, c.phones);
+    json_object_set_new(o, PRESSE_STORED_URLS, c.urls);
     c.emails = c.phones = c.urls = NULL;
     presse_ner_entity *ents = NULL;
     size_t nents = 0;
@@ -391,7 +393,7 @@ int presse_doc_build_meta(presse_doc *d, presse_analyzer *a, const presse_ner_mo
       json_t *jents = json_array();
       rc = presse_ner_extract(ner, r->text, r->text_len, &ents, &nents);
       if (rc == PRESSE_OK) rc = add_entities(d, a, ents, nents, jents);
-      json_object_set_new(o, "entities", jents);
+      json_object_set_new(o, PRESSE_STORED_ENTITIES, jents);
     }
     /* who published it and whom to ask: document/meta.c */
     presse_meta_in mi = {r->text, r->text_len, ents, nents, c.spans, c.nspans, c.caps, c.ncaps,
@@ -401,12 +403,12 @@ int presse_doc_build_meta(presse_doc *d, presse_analyzer *a, const presse_ner_mo
       else rc = presse_meta_issuer(a, &mi, &d->issuer);
     }
     if (rc == PRESSE_OK && d->issuer.len) rc = add_issuer_terms(d, a, d->issuer.data);
-    json_object_set_new(o, "issuer", d->issuer.len ? json_string(d->issuer.data) : json_null());
+    json_object_set_new(o, PRESSE_STORED_ISSUER, d->issuer.len ? json_string(d->issuer.data) : json_null());
     json_t *contacts = json_array();
     if (rc == PRESSE_OK) rc = presse_meta_contacts(a, &mi, contacts, &d->ncontacts);
-    json_object_set_new(o, "contacts", contacts);
+    json_object_set_new(o, PRESSE_STORED_CONTACTS, contacts);
     presse_ner_entities_free(ents, nents);
-    json_object_set_new(o, "text", json_stringn(r->text, r->text_len));
+    json_object_set_new(o, PRESSE_STORED_TEXT, json_stringn(r->text, r->text_len));
     char *js = NULL;
     if (rc == PRESSE_OK) {
       js = json_dumps(o, JSON_COMPACT);

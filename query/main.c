@@ -292,23 +292,20 @@ int main(int argc, char **argv) {
     else printf("%s Treffer für „%s“ (%u–%zu):\n\n", all_s, qshow, so.offset + 1, so.offset + n);
   }
   for (size_t i = 0; i < n; i++) {
-    size_t dl;
-    const char *data = presse_hits_data(hits, i, &dl);
-    json_t *d = json_loadb(data, dl, 0, NULL);
-    if (!d) d = json_object();
-    const char *text = json_string_value(json_object_get(d, "text"));
+    size_t tl;
+    const char *text = presse_hits_text(hits, i, &tl);
     presse_snippet sn;
-    int have_sn = text && presse_snippet_make(an, q, text, strlen(text), 240, &sn) == PRESSE_OK;
-    const char *title = json_string_value(json_object_get(d, "title"));
-    const char *date = json_string_value(json_object_get(d, "date"));
-    const char *id = json_string_value(json_object_get(d, "id"));
+    int have_sn = text && presse_snippet_make(an, q, text, tl, 240, &sn) == PRESSE_OK;
+    const char *title = presse_hits_title(hits, i);
+    const char *date = presse_hits_date(hits, i);
+    const char *id = presse_hits_id(hits, i);
+    const char *issuer = presse_hits_issuer(hits, i);
     {
       if (i == res.nall && res.total_all)
         printf("Weitere %s Treffer mit einem Teil der Wörter:\n\n", some_s);
       printf("%zu. %s", so.offset + i + 1, color ? "\033[1m" : "");
       presse_term_puts(stdout, title ? title : "(ohne Titel)", 0);
       printf("%s\n   ", color ? "\033[0m" : "");
-      const char *issuer = json_string_value(json_object_get(d, "issuer"));
       presse_term_puts(stdout, date ? date : "----------", 0);
       fputs("  ", stdout);
       if (issuer) {
@@ -317,7 +314,7 @@ int main(int argc, char **argv) {
       }
       presse_term_puts(stdout, id, 0);
       putchar('\n');
-      const char *link = json_string_value(json_object_get(d, "link"));
+      const char *link = presse_hits_link(hits, i);
       if (link) {
         fputs("   ", stdout);
         presse_term_puts(stdout, link, 0);
@@ -331,7 +328,6 @@ int main(int argc, char **argv) {
       putchar('\n');
     }
     if (have_sn) presse_snippet_free(&sn);
-    json_decref(d);
   }
   static const char *const facet_names[][2] = {{"PER", "Personen:"}, {"ORG", "Organisationen:"}, {"LOC", "Orte:"}};
   for (size_t t = 0; so.facets && t < 3; t++) {

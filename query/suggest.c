@@ -89,16 +89,13 @@ static void surface_form(presse_db *db, presse_analyzer *a, const char *folded, 
   presse_hits *h = NULL;
   presse_search_opts o = {.limit = 1};
   if (t && presse_db_search(db, t, &o, &h) == PRESSE_OK && presse_hits_count(h) > 0) {
-    size_t dl;
-    const char *data = presse_hits_data(h, 0, &dl);
-    json_t *js = json_loadb(data, dl, 0, NULL);
-    const char *text = js ? json_string_value(json_object_get(js, "text")) : NULL;
+    size_t tl;
+    const char *text = presse_hits_text(h, 0, &tl);
     if (text) {
       surface_ctx c = {folded, text, 0, 0, 0};
-      presse_analyze(a, text, strlen(text), NULL, on_surface, &c);
+      presse_analyze(a, text, tl, NULL, on_surface, &c);
       if (c.found) presse_buf_append(out, text + c.start, c.end - c.start);
     }
-    json_decref(js);
   }
   presse_hits_free(h);
   presse_qnode_free(t);

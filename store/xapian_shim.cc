@@ -2,11 +2,13 @@
 // ranges). Every entry point catches Xapian::Error (not a std::exception), then std::exception,
 // then anything else, keeps the message on the handle and returns a status: no exception ever
 // crosses into C. Commits are explicit because Xapian's destructors swallow errors.
+#include <jansson.h>
 #include <pthread.h>
 #include <signal.h>
 #include <xapian.h>
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -22,6 +24,7 @@
 
 extern "C" {
 #include "document/document.h"
+#include "document/schema.h"
 #include "presse/presse.h"
 }
 
@@ -56,12 +59,27 @@ struct presse_db {
   std::string err;
 };
 
+// A hit's stored data decoded (on first use: most callers read a page's fields, some none).
+struct json_ref {
+  json_t *j = nullptr;
+  json_ref() = default;
+  json_ref(const json_ref &) = delete;
+  json_ref &operator=(const json_ref &) = delete;
+  json_ref(json_ref &&o) noexcept : j(o.j) { o.j = nullptr; }
+  json_ref &operator=(json_ref &&o) noexcept {
+    std::swap(j, o.j);
+    return *this;
+  }
+  ~json_ref() { json_decref(j); }
+};
+
 struct presse_hits {
   struct hit {
     Xapian::docid did;
     double weight;
     std::string data;
     unsigned long long collapsed;
+    mutable json_ref doc;  // the decoded data; an empty object when it is no JSON
   };
   std::vector<hit> hits;
   unsigned long long total = 0;
@@ -185,6 +203,61 @@ int guard(presse_db *db, F &&f) {
   return guard_nodrain(db, [&] {
     int rc = drain(db);
     return rc ? rc : f();
+  });
+}
+
+// How often a read tries after a writer's commit replaced the revision it was reading; each try
+// loses only to further commits landing while it runs, and the later ones wait a little first.
+constexpr int kReadTries = 10;
+
+// Tries for an error that a reused block of a discarded revision can also cause (a block that
+// reads as corrupt, a listed document that is not found): real damage fails as often, so fewer.
+constexpr int kDamagedTries = 6;
+
+// After a read failed on a revision that a writer discarded: moves the handle to the newest
+// revision, or says that the read should give up (max_tries reached, or a writable handle). A
+// read that got further (*progress moved) has its tries counted anew.
+bool reopen_for_retry(presse_db *db, int &tries, const unsigned long long *progress, unsigned long long &seen,
+                      int max_tries) {
+  if (progress && *progress != seen) {
+    seen = *progress;
+    tries = 1;
+  }
+  if (tries >= max_tries || db->wdb) return false;
+  if (tries > 2) std::this_thread::sleep_for(std::chrono::milliseconds(1 << tries));
+  try {
+    db->db->reopen();
+    return true;
+  } catch (const Xapian::DatabaseModifiedError &) {
+    return true;  // caught in the middle of a commit: the next try reopens again
+  }
+}
+
+// Every read entry point: guard, and when a writer's commit discarded what it was reading
+// (DatabaseModifiedError) a reopen and another try of f. A walk over the whole database (stats,
+// each, terms) can take longer than a writer with small batches needs for two commits; it keeps
+// its place, counts in *progress what it has passed and goes on from there.
+template <typename F>
+int guard_read(presse_db *db, F &&f, const unsigned long long *progress = nullptr) {
+  return guard(db, [&] {
+    if (!db->db) {  // a handle whose open failed
+      if (db->err.empty()) db->err = "database '" + db->path + "' is not open";
+      return (int)PRESSE_EINVAL;
+    }
+    unsigned long long seen = progress ? *progress : 0;
+    for (int tries = 1;; tries++) {
+      try {
+        return f();
+      } catch (const Xapian::DatabaseModifiedError &) {
+        if (!reopen_for_retry(db, tries, progress, seen, kReadTries)) throw;
+      } catch (const Xapian::DatabaseCorruptError &) {
+        // seen in tests/test_readers: "Expected block 16 to be level 1, not 0"
+        if (!reopen_for_retry(db, tries, progress, seen, kDamagedTries)) throw;
+      } catch (const Xapian::DocNotFoundError &) {
+        // presse_db_each: "Document 114 not found", a document its own postlist listed
+        if (!reopen_for_retry(db, tries, progress, seen, kDamagedTries)) throw;
+      }
+    }
   });
 }
 
@@ -435,7 +508,17 @@ int presse_db_open(presse_db **out, const char *path, int mode) {
         db->err = std::string("no database at '") + path + "'";
         return (int)PRESSE_ENOTFOUND;
       }
-      db->db.reset(new Xapian::Database(path));
+      // opened while a writer commits: the revision it began to read can go at once
+      for (int tries = 1;; tries++) {
+        try {
+          db->db.reset(new Xapian::Database(path));
+          break;
+        } catch (const Xapian::DatabaseModifiedError &) {
+          if (tries == kReadTries) throw;
+        } catch (const Xapian::DatabaseCorruptError &) {
+          if (tries == kReadTries) throw;  // as in guard_read; a real damage stays and is reported
+        }
+      }
     }
     return (int)PRESSE_OK;
   });
@@ -456,6 +539,13 @@ void presse_db_close(presse_db *db) {
 const char *presse_db_errmsg(const presse_db *db) {
   if (!db) return "out of memory";
   return db->err.empty() ? "no error" : db->err.c_str();
+}
+
+int presse_db_reopen(presse_db *db) {
+  return guard_read(db, [&] {
+    if (!db->wdb) db->db->reopen();
+    return (int)PRESSE_OK;
+  });
 }
 
 static int need_writable(presse_db *db) {
@@ -550,34 +640,51 @@ int presse_db_cancel(presse_db *db) {
 
 int presse_db_stats_get(presse_db *db, presse_db_stats *out) {
   std::memset(out, 0, sizeof *out);
-  return guard(db, [&] {
+  // the two walks keep their place across tries (guard_read)
+  unsigned long long progress = 0, terms = 0, with = 0;
+  std::string last_term;
+  Xapian::docid next_fp = 0;
+  std::unordered_set<std::string> seen;
+  return guard_read(db, [&] {
     Xapian::Database &x = *db->db;
     out->docs = x.get_doccount();
     out->avg_length = x.get_avlength();
     out->positions = (unsigned long long)(out->avg_length * (double)out->docs + 0.5);
-    unsigned long long terms = 0;
-    for (auto t = x.allterms_begin(); t != x.allterms_end(); ++t) terms++;
+    auto t = x.allterms_begin();
+    if (terms) {
+      t.skip_to(last_term);
+      if (t != x.allterms_end() && *t == last_term) ++t;
+    }
+    for (; t != x.allterms_end(); ++t, progress++) {
+      terms++;
+      last_term = *t;
+    }
     out->terms = terms;
     std::string lo = x.get_value_lower_bound(PRESSE_SLOT_DATE), hi = x.get_value_upper_bound(PRESSE_SLOT_DATE);
     if (lo.size() == 8) out->first_date = (unsigned)std::stoul(lo);
     if (hi.size() == 8) out->last_date = (unsigned)std::stoul(hi);
     out->disk_bytes = dir_bytes(db->path);
     // duplicates: one pass over the fingerprint slot (a value stream, no document is read)
-    std::unordered_set<std::string> seen;
-    unsigned long long with = 0;
-    for (auto v = x.valuestream_begin(PRESSE_SLOT_FINGERPRINT); v != x.valuestream_end(PRESSE_SLOT_FINGERPRINT); ++v) {
+    auto v = x.valuestream_begin(PRESSE_SLOT_FINGERPRINT);
+    if (next_fp) v.skip_to(next_fp);
+    for (; v != x.valuestream_end(PRESSE_SLOT_FINGERPRINT); ++v, progress++) {
       with++;
       seen.insert(*v);
+      next_fp = v.get_docid() + 1;
     }
     out->duplicates = with - seen.size();
     return (int)PRESSE_OK;
-  });
+  }, &progress);
 }
 
 int presse_db_each(presse_db *db, presse_db_doc_cb cb, void *ctx) {
-  return guard(db, [&] {
+  Xapian::docid next = 1;  // where a try after a reopen goes on
+  unsigned long long progress = 0;
+  return guard_read(db, [&] {
     Xapian::Database &x = *db->db;
-    for (auto p = x.postlist_begin(""); p != x.postlist_end(""); ++p) {
+    auto p = x.postlist_begin("");
+    if (next > 1) p.skip_to(next);
+    for (; p != x.postlist_end(""); ++p) {
       Xapian::Document doc = x.get_document(*p);
       std::string id;
       for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
@@ -586,15 +693,17 @@ int presse_db_each(presse_db *db, presse_db_doc_cb cb, void *ctx) {
         break;
       }
       std::string data = doc.get_data();
+      next = *p + 1;
+      progress++;
       if (cb(ctx, id.c_str(), data.c_str(), data.size())) return (int)PRESSE_EABORT;
     }
     return (int)PRESSE_OK;
-  });
+  }, &progress);
 }
 
 int presse_db_search(presse_db *db, const presse_qnode *q, const presse_search_opts *opts, presse_hits **out) {
   *out = nullptr;
-  return guard(db, [&] {
+  return guard_read(db, [&] {
     std::unique_ptr<presse_hits> h(new presse_hits);
     if (q) {
       Xapian::Enquire enq(*db->db);
@@ -625,7 +734,7 @@ int presse_db_search(presse_db *db, const presse_qnode *q, const presse_search_o
       // that moves with --offset is no count, so it comes from a pass of its own.
       if (!h->total_exact) h->total = count_of(enq.get_mset(0, 0, exact), exact, &h->total_exact);
       for (auto it = ms.begin(); it != ms.end(); ++it)
-        h->hits.push_back({*it, it.get_weight(), it.get_document().get_data(), it.get_collapse_count()});
+        h->hits.push_back({*it, it.get_weight(), it.get_document().get_data(), it.get_collapse_count(), {}});
       if (opts && opts->facets) {
         for (const char *type : {"PER", "ORG", "LOC"}) {
           std::vector<std::pair<presse_hits::facet, unsigned long long>> f;
@@ -696,20 +805,114 @@ const char *presse_hits_data(const presse_hits *h, size_t i, size_t *len) {
   return h->hits[i].data.c_str();
 }
 
+// The decoded stored data of hit i, or NULL when there is no hit i.
+static const json_t *hit_doc(const presse_hits *h, size_t i) {
+  if (!h || i >= h->hits.size()) return nullptr;
+  const presse_hits::hit &x = h->hits[i];
+  if (!x.doc.j) {
+    x.doc.j = json_loadb(x.data.data(), x.data.size(), 0, nullptr);
+    if (!x.doc.j || !json_is_object(x.doc.j)) {
+      json_decref(x.doc.j);
+      x.doc.j = json_object();
+    }
+  }
+  return x.doc.j;
+}
+
+static const char *hit_str(const presse_hits *h, size_t i, const char *key) {
+  return json_string_value(json_object_get(hit_doc(h, i), key));
+}
+
+const char *presse_hits_id(const presse_hits *h, size_t i) { return hit_str(h, i, PRESSE_STORED_ID); }
+const char *presse_hits_path(const presse_hits *h, size_t i) { return hit_str(h, i, PRESSE_STORED_PATH); }
+const char *presse_hits_title(const presse_hits *h, size_t i) { return hit_str(h, i, PRESSE_STORED_TITLE); }
+const char *presse_hits_date(const presse_hits *h, size_t i) { return hit_str(h, i, PRESSE_STORED_DATE); }
+const char *presse_hits_issuer(const presse_hits *h, size_t i) { return hit_str(h, i, PRESSE_STORED_ISSUER); }
+const char *presse_hits_format(const presse_hits *h, size_t i) { return hit_str(h, i, PRESSE_STORED_FORMAT); }
+const char *presse_hits_link(const presse_hits *h, size_t i) { return hit_str(h, i, PRESSE_STORED_LINK); }
+const char *presse_hits_message(const presse_hits *h, size_t i) { return hit_str(h, i, PRESSE_STORED_MESSAGE); }
+unsigned presse_hits_ocr_pages(const presse_hits *h, size_t i) {
+  return (unsigned)json_integer_value(json_object_get(hit_doc(h, i), PRESSE_STORED_OCR));
+}
+const char *presse_hits_text(const presse_hits *h, size_t i, size_t *len) {
+  const json_t *t = json_object_get(hit_doc(h, i), PRESSE_STORED_TEXT);
+  if (len) *len = json_string_length(t);
+  return json_string_value(t);
+}
+
+static const json_t *hit_array(const presse_hits *h, size_t i, const char *key) {
+  const json_t *a = json_object_get(hit_doc(h, i), key);
+  return json_is_array(a) ? a : nullptr;
+}
+
+static const char *list_key(presse_hit_list list) {
+  switch (list) {
+    case PRESSE_HIT_EMAILS:
+      return PRESSE_STORED_EMAILS;
+    case PRESSE_HIT_PHONES:
+      return PRESSE_STORED_PHONES;
+    case PRESSE_HIT_URLS:
+      return PRESSE_STORED_URLS;
+  }
+  return "";
+}
+
+size_t presse_hits_nitems(const presse_hits *h, size_t i, presse_hit_list list) {
+  return json_array_size(hit_array(h, i, list_key(list)));
+}
+const char *presse_hits_item(const presse_hits *h, size_t i, presse_hit_list list, size_t k) {
+  return json_string_value(json_array_get(hit_array(h, i, list_key(list)), k));
+}
+
+size_t presse_hits_nentities(const presse_hits *h, size_t i) {
+  return json_array_size(hit_array(h, i, PRESSE_STORED_ENTITIES));
+}
+const char *presse_hits_entity(const presse_hits *h, size_t i, size_t k, const char **type, const char **surface,
+                               size_t *start, size_t *end) {
+  const json_t *e = json_array_get(hit_array(h, i, PRESSE_STORED_ENTITIES), k);
+  if (type) *type = json_string_value(json_object_get(e, PRESSE_STORED_ENT_TYPE));
+  if (surface) *surface = json_string_value(json_object_get(e, PRESSE_STORED_ENT_SURFACE));
+  if (start) *start = (size_t)json_integer_value(json_object_get(e, PRESSE_STORED_ENT_START));
+  if (end) *end = (size_t)json_integer_value(json_object_get(e, PRESSE_STORED_ENT_END));
+  return json_string_value(json_object_get(e, PRESSE_STORED_ENT_CANONICAL));
+}
+
+size_t presse_hits_ncontacts(const presse_hits *h, size_t i) {
+  return json_array_size(hit_array(h, i, PRESSE_STORED_CONTACTS));
+}
+const char *presse_hits_contact(const presse_hits *h, size_t i, size_t k, const char **email, const char **phone) {
+  const json_t *c = json_array_get(hit_array(h, i, PRESSE_STORED_CONTACTS), k);
+  if (email) *email = json_string_value(json_object_get(c, PRESSE_STORED_CONTACT_EMAIL));
+  if (phone) *phone = json_string_value(json_object_get(c, PRESSE_STORED_CONTACT_PHONE));
+  return json_string_value(json_object_get(c, PRESSE_STORED_CONTACT_NAME));
+}
+
 int presse_db_terms(presse_db *db, const char *prefix, presse_db_term_cb cb, void *ctx) {
-  return guard(db, [&] {
+  std::string last;  // the last term passed to cb: a try after a reopen goes on behind it
+  bool started = false;
+  unsigned long long progress = 0;
+  return guard_read(db, [&] {
     Xapian::Database &x = *db->db;
-    for (auto t = x.allterms_begin(prefix); t != x.allterms_end(prefix); ++t) {
+    auto t = x.allterms_begin(prefix);
+    if (started) {
+      t.skip_to(last);
+      if (t != x.allterms_end(prefix) && *t == last) ++t;
+    }
+    for (; t != x.allterms_end(prefix); ++t) {
       std::string s = *t;
-      if (cb(ctx, s.data(), s.size(), t.get_termfreq())) return (int)PRESSE_EABORT;
+      unsigned long long freq = t.get_termfreq();
+      last = s;
+      started = true;
+      progress++;
+      if (cb(ctx, s.data(), s.size(), freq)) return (int)PRESSE_EABORT;
     }
     return (int)PRESSE_OK;
-  });
+  }, &progress);
 }
 
 unsigned long long presse_db_termfreq(presse_db *db, const char *term) {
   unsigned long long f = 0;
-  guard(db, [&] {
+  guard_read(db, [&] {
     f = db->db->get_termfreq(term);
     return (int)PRESSE_OK;
   });
@@ -737,12 +940,12 @@ int docid_of(presse_db *db, const char *id, Xapian::docid *did, std::string *ter
 
 int presse_db_get(presse_db *db, const char *id, presse_hits **out) {
   *out = nullptr;
-  return guard(db, [&] {
+  return guard_read(db, [&] {
     Xapian::docid did;
     std::string term;
     if (int rc = docid_of(db, id, &did, &term)) return rc;
     std::unique_ptr<presse_hits> h(new presse_hits);
-    h->hits.push_back({did, 0.0, db->db->get_document(did).get_data(), 0});
+    h->hits.push_back({did, 0.0, db->db->get_document(did).get_data(), 0, {}});
     h->total = 1;
     h->total_exact = true;
     *out = h.release();
@@ -772,7 +975,7 @@ struct NotCopy : public Xapian::MatchDecider {
 
 int presse_db_similar(presse_db *db, const char *id, unsigned limit, presse_hits **out) {
   *out = nullptr;
-  return guard(db, [&] {
+  return guard_read(db, [&] {
     Xapian::Database &x = *db->db;
     Xapian::docid did;
     std::string term;
@@ -798,7 +1001,7 @@ int presse_db_similar(presse_db *db, const char *id, unsigned limit, presse_hits
       nc.fp = x.get_document(did).get_value(PRESSE_SLOT_FINGERPRINT);
       Xapian::MSet ms = enq.get_mset(0, limit ? limit : 10, 0, nullptr, &nc);
       for (auto it = ms.begin(); it != ms.end(); ++it)
-        h->hits.push_back({*it, it.get_weight(), it.get_document().get_data(), it.get_collapse_count()});
+        h->hits.push_back({*it, it.get_weight(), it.get_document().get_data(), it.get_collapse_count(), {}});
       h->total = ms.get_matches_estimated();
     }
     *out = h.release();

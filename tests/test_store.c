@@ -60,6 +60,38 @@ int main(void) {
   CHECK(count(db, an, "datum:2024-06") == 1);
   CHECK(count(db, an, "titel:Herne") == 1);
 
+  /* a hit's fields through the typed accessors, and the same document by its id */
+  {
+    presse_query *q;
+    presse_hits *h = NULL;
+    CHECK(presse_query_parse(&q, an, "Kuehner") == PRESSE_OK);
+    CHECK(presse_db_search(db, presse_query_tree(q), NULL, &h) == PRESSE_OK && presse_hits_count(h) == 1);
+    CHECK_STR(presse_hits_id(h, 0), "doc-a");
+    CHECK_STR(presse_hits_path(h, 0), "a.txt");
+    CHECK_STR(presse_hits_title(h, 0), "Fachtag in Herne");
+    CHECK_STR(presse_hits_date(h, 0), "2025-01-30");
+    CHECK_STR(presse_hits_format(h, 0), "txt");
+    size_t tl = 0;
+    const char *text = presse_hits_text(h, 0, &tl);
+    CHECK(text && tl == strlen(text) && strstr(text, "Migrantenorganisationen") != NULL);
+    CHECK(presse_hits_nitems(h, 0, PRESSE_HIT_EMAILS) == 0 && presse_hits_item(h, 0, PRESSE_HIT_URLS, 0) == NULL);
+    for (size_t k = 0; k < presse_hits_nentities(h, 0); k++) { /* offsets point into the text */
+      const char *type, *surface;
+      size_t s, e;
+      const char *name = presse_hits_entity(h, 0, k, &type, &surface, &s, &e);
+      CHECK(name && type && surface && s < e && e <= tl && !memcmp(text + s, surface, e - s));
+    }
+    CHECK(presse_hits_title(h, 1) == NULL && presse_hits_nentities(h, 1) == 0); /* no hit 1 */
+    presse_hits_free(h);
+    presse_query_free(q);
+    CHECK(presse_db_get(db, "doc-b", &h) == PRESSE_OK && presse_hits_count(h) == 1);
+    CHECK_STR(presse_hits_title(h, 0), "Baustelle in Hagen");
+    CHECK_STR(presse_hits_date(h, 0), "2024-06-03");
+    presse_hits_free(h);
+    CHECK(presse_db_get(db, "doc-z", &h) == PRESSE_ENOTFOUND && h == NULL);
+    CHECK(strstr(presse_db_errmsg(db), "doc-z") != NULL);
+  }
+
   /* presse_search: the releases with every word first, then those with some, across pages */
   const char *c = "Fachtag in Hagen\n\nNeues aus der Stadt.";
   CHECK(presse_indexer_add_buffer(ix, "doc-c", "c.txt", c, strlen(c), PRESSE_FMT_TEXT) == PRESSE_OK);

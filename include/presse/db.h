@@ -26,6 +26,12 @@ int presse_db_open(presse_db **out, const char *path, int mode);
 void presse_db_close(presse_db *db);
 /* The text of the last error on db; owned by db, valid until the next call on it. */
 const char *presse_db_errmsg(const presse_db *db);
+/* Moves a read-only handle to the newest committed revision, so that it sees what a writer
+ * committed since it was opened (a long-running reader such as presse-serve calls it between
+ * requests). The read calls below also reopen by themselves, and retry, when a writer's commit
+ * replaced data they were reading (Xapian's DatabaseModifiedError): a reader never fails
+ * because an ingest is running. A writable handle always sees its own changes: a no-op. */
+int presse_db_reopen(presse_db *db);
 
 /* Adds or replaces (on its Q term) a document. A writer thread stores it in Xapian while the
  * caller builds the next one: a failure to store it is returned by the next call on db. Every
@@ -53,7 +59,9 @@ typedef struct presse_db_stats {
 int presse_db_stats_get(presse_db *db, presse_db_stats *out);
 
 /* Calls cb(ctx, id, data) for every document in docid order; data is the stored JSON. Pointers are
- * valid during the call only. A non-zero return stops the walk (result PRESSE_EABORT). */
+ * valid during the call only. A non-zero return stops the walk (result PRESSE_EABORT). When a
+ * writer commits during the walk, it goes on after the last document it passed to cb (each
+ * document once). */
 typedef int (*presse_db_doc_cb)(void *ctx, const char *id, const char *data, size_t data_len);
 int presse_db_each(presse_db *db, presse_db_doc_cb cb, void *ctx);
 
@@ -82,10 +90,47 @@ size_t presse_hits_count(const presse_hits *h);
  * (non-zero: exact). */
 unsigned long long presse_hits_total(const presse_hits *h);
 int presse_hits_total_exact(const presse_hits *h);
-/* Hit i: weight, and its stored JSON data (owned by h, valid until presse_hits_free). */
+/* Hit i: weight, and its stored data as JSON (owned by h, valid until presse_hits_free). The
+ * keys of the JSON are internal: read the fields with the accessors below. */
 double presse_hits_weight(const presse_hits *h, size_t i);
 const char *presse_hits_data(const presse_hits *h, size_t i, size_t *len);
 unsigned presse_hits_docid(const presse_hits *h, size_t i);
+
+/* The fields of hit i. Every string is UTF-8, NUL-terminated, owned by h and valid until
+ * presse_hits_free(h) (presse_hits_append moves them along with their hit); NULL when the
+ * release has no such field (no date found, a record without a path, ...) or i is out of range.
+ * The stored data is decoded on the first call for a hit, so one presse_hits must not be read
+ * from two threads at the same time; separate presse_hits may. */
+const char *presse_hits_id(const presse_hits *h, size_t i);     /* the unique id (path or record id) */
+const char *presse_hits_path(const presse_hits *h, size_t i);   /* the file it was read from */
+const char *presse_hits_title(const presse_hits *h, size_t i);
+const char *presse_hits_date(const presse_hits *h, size_t i);   /* "YYYY-MM-DD" */
+const char *presse_hits_issuer(const presse_hits *h, size_t i); /* who published it */
+const char *presse_hits_format(const presse_hits *h, size_t i); /* "txt", "md", "html", "pdf", "jsonl", ... */
+const char *presse_hits_link(const presse_hits *h, size_t i);    /* a feed item's link */
+const char *presse_hits_message(const presse_hits *h, size_t i); /* an attachment's e-mail message */
+unsigned presse_hits_ocr_pages(const presse_hits *h, size_t i);  /* pages read by OCR; 0 none */
+/* The release's plain text, the source for presse_snippet_make and the offsets of
+ * presse_hits_entity; *len (when len is not NULL) gets its length in bytes. */
+const char *presse_hits_text(const presse_hits *h, size_t i, size_t *len);
+
+/* The e-mail addresses, phone numbers and URLs found in hit i's text, in order of appearance,
+ * each once. */
+typedef enum { PRESSE_HIT_EMAILS = 0, PRESSE_HIT_PHONES = 1, PRESSE_HIT_URLS = 2 } presse_hit_list;
+size_t presse_hits_nitems(const presse_hits *h, size_t i, presse_hit_list list);
+const char *presse_hits_item(const presse_hits *h, size_t i, presse_hit_list list, size_t k);
+
+/* The entity mentions of hit i, in text order (empty when indexed without entities). Mention k:
+ * returns its canonical name; *type gets "PER", "ORG", "LOC", ..., *surface the words as the text
+ * writes them, [*start, *end) their byte offsets in presse_hits_text. Out-pointers may be NULL. */
+size_t presse_hits_nentities(const presse_hits *h, size_t i);
+const char *presse_hits_entity(const presse_hits *h, size_t i, size_t k, const char **type, const char **surface,
+                               size_t *start, size_t *end);
+/* The contact persons of hit i (whom to ask, from the release's contact block). Person k:
+ * returns the name; *email and *phone get theirs, or NULL when the release gives none. */
+size_t presse_hits_ncontacts(const presse_hits *h, size_t i);
+const char *presse_hits_contact(const presse_hits *h, size_t i, size_t k, const char **email, const char **phone);
+
 /* How many other copies of hit i (same fingerprint) were folded into it; a lower bound when the
  * match stopped early, exact for small result sets. */
 unsigned long long presse_hits_collapsed(const presse_hits *h, size_t i);
@@ -106,7 +151,8 @@ int presse_hits_facets_recount(presse_hits *h, presse_facet_recount_cb recount, 
 size_t presse_hits_nmonths(const presse_hits *h);
 unsigned presse_hits_month(const presse_hits *h, size_t i, unsigned long long *count);
 
-/* The release with this id as a one-hit result (weight 0); PRESSE_ENOTFOUND if there is none. */
+/* The release with this id as a one-hit result (weight 0), read with the accessors above;
+ * PRESSE_ENOTFOUND (and *out = NULL) if there is none. Free with presse_hits_free. */
 int presse_db_get(presse_db *db, const char *id, presse_hits **out);
 /* Releases like the one with this id ("more like this": the relevance set of the release, its
  * expand set of words and stems as the query), without it and without its copies (same
