@@ -218,7 +218,8 @@ static char *first_line(const char *text, size_t len) {
     while (b > a && (text[b - 1] == ' ' || text[b - 1] == '\t' || text[b - 1] == '\r')) b--;
     if (b > a) {
       if (b - a > 300) b = a + 300;
-      while (b > a && ((unsigned char)text[b] & 0xC0) == 0x80 && b < len) b--;
+      /* not inside a character; text[len] is not there (plain text is read in place) */
+      while (b > a && b < len && ((unsigned char)text[b] & 0xC0) == 0x80) b--;
       char *s = malloc(b - a + 1);
       if (s) {
         memcpy(s, text + a, b - a);
