@@ -64,6 +64,10 @@ void presse_analyzer_free(presse_analyzer *a) {
   free(a);
 }
 
+unsigned presse_analyzer_lexicon(const presse_analyzer *a, const char *folded, size_t len) {
+  return a->compound ? presse_compound_lookup(a->compound, folded, len) : 0;
+}
+
 int presse_analyzer_is_stopword(const presse_analyzer *a, const char *folded, size_t len) {
   return presse_stopwords_has(a->stop, folded, len);
 }

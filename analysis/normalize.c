@@ -15,11 +15,30 @@ void presse_folder_free(presse_folder *f) {
   f->cap = 0;
 }
 
+/* Words whose ae, oe or ue is no transliterated umlaut: names and Latin -uell words. Folded,
+ * they would meet other words ("Michael" the name "Michal", "Duell" "Dulles", "aktuell" "Aktülle"),
+ * issue 13's false friends (tests/false_friends.tsv). A word containing one keeps its digraphs. */
+static const char *const digraph_words[] = {
+    "duell",  "duett",    "aktuell",    "manuell", "individuell", "eventuell", "virtuell", "sexuell",
+    "visuell", "punktuell", "rituell",  "graduell", "spirituell", "intellektuell", "textuell", "konzeptuell",
+    "habituell", "michael", "raphael",  "raffael", "israel",  "ismael",    "samuel",   "manuel",
+    "joel",   "noel",     "aerosol",    "aerob",   "poet",    "poesie",    "boeing",   "suez"};
+
+static int keeps_digraphs(const char *s, size_t len) {
+  for (size_t k = 0; k < sizeof digraph_words / sizeof *digraph_words; k++) {
+    size_t n = strlen(digraph_words[k]);
+    for (size_t i = 0; i + n <= len; i++)
+      if (s[i] == digraph_words[k][0] && !memcmp(s + i, digraph_words[k], n)) return 1;
+  }
+  return 0;
+}
+
 /* The digraph rule from Lucene's GermanNormalizationFilter, applied in place to folded text.
  * States: after a consonant (N), after a vowel (V), after a or o or a u that may be an umlaut (U). */
 static size_t fold_digraphs(char *s, size_t len) {
   enum { N, V, U } state = N;
   size_t o = 0;
+  int keep = -1; /* the exception list is only read for a word with a digraph */
   for (size_t i = 0; i < len; i++) {
     char c = s[i];
     switch (c) {
@@ -32,8 +51,10 @@ static size_t fold_digraphs(char *s, size_t len) {
         break;
       case 'e':
         if (state == U) {
+          if (keep < 0) keep = keeps_digraphs(s, len);
           state = V;
-          continue; /* drop the e of ae, oe, ue */
+          if (!keep) continue; /* drop the e of ae, oe, ue */
+          break;
         }
         state = V;
         break;

@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "check.h"
+#include "testdb.h"
 #include "presse/presse.h"
+#include "query/qtree.h"
 #include "util/buf.h"
 
 static presse_analyzer *an;
@@ -100,6 +102,92 @@ static void check_typed_table(void) {
   CHECK(rows + skipped >= 40);
 }
 
+/* tests/false_friends.tsv: does a query word find a release that contains a given text? Every
+ * row's text is a release of its own in a throw-away database; the row's query, restricted to
+ * that release (its Q term), must match (+) or must not (-). */
+typedef struct ff_row {
+  char *query, *text;
+  int expect;
+} ff_row;
+
+static void check_false_friends(void) {
+  FILE *f = fopen(PRESSE_SOURCE_DIR "/tests/false_friends.tsv", "r");
+  CHECK(f != NULL);
+  if (!f) return;
+  ff_row *rows = NULL;
+  size_t n = 0, cap = 0;
+  char line[4096];
+  while (fgets(line, sizeof line, f)) {
+    line[strcspn(line, "\n")] = '\0';
+    if (line[0] == '#' || line[0] == '\0') continue;
+    char *t1 = strchr(line, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+    CHECK(t2 != NULL && (t2[1] == '+' || t2[1] == '-'));
+    if (!t2) continue;
+    *t1 = *t2 = '\0';
+    if (n == cap) {
+      cap = cap ? 2 * cap : 256;
+      rows = realloc(rows, cap * sizeof *rows);
+    }
+    rows[n++] = (ff_row){strdup(line), strdup(t1 + 1), t2[1] == '+'};
+  }
+  fclose(f);
+  char path[512];
+  testdb_path("test_query_ff", path, sizeof path);
+  presse_db *db = NULL;
+  presse_indexer *ix = NULL;
+  presse_indexer_opts io = {.no_entities = 1};
+  CHECK(presse_db_open(&db, path, PRESSE_DB_WRITE) == PRESSE_OK);
+  CHECK(presse_indexer_new(&ix, db, &io) == PRESSE_OK);
+  char id[32];
+  presse_buf doc = PRESSE_BUF_INIT;
+  for (size_t i = 0; i < n; i++) {
+    snprintf(id, sizeof id, "ff%zu", i);
+    presse_buf_clear(&doc);
+    presse_buf_printf(&doc, "Meldung\n\n%s", rows[i].text);
+    CHECK(presse_indexer_add_buffer(ix, id, id, doc.data, doc.len, PRESSE_FMT_TEXT) == PRESSE_OK);
+  }
+  presse_buf_free(&doc);
+  CHECK(presse_indexer_commit(ix) == PRESSE_OK);
+  int must = 0, must_not = 0, skipped = 0;
+  for (size_t i = 0; i < n; i++) {
+    presse_query *q = NULL;
+    int rc = presse_query_parse(&q, an, rows[i].query);
+    CHECK(rc == PRESSE_OK && presse_query_tree(q));
+    if (rc == PRESSE_OK && presse_query_tree(q)) {
+      /* a copy of the query's tree, restricted to the row's release */
+      presse_qnode *flt = presse_qnode_new(PRESSE_Q_FILTER);
+      snprintf(id, sizeof id, "Qff%zu", i);
+      presse_qnode_add(flt, presse_qnode_clone(presse_query_tree(q), 0));
+      presse_qnode_add(flt, presse_qnode_term(PRESSE_Q_BOOL_TERM, "", id, strlen(id)));
+      presse_hits *h = NULL;
+      CHECK(presse_db_search(db, flt, NULL, &h) == PRESSE_OK);
+      int got = presse_hits_count(h) > 0;
+      /* rows that rest on the compound lexicon (splits, verb forms, surnames) */
+      if (getenv("PRESSE_NO_LEXICON")) skipped++;
+      else {
+        if (got != rows[i].expect)
+          fprintf(stderr, "  false friend: '%s' %s '%s'\n", rows[i].query, rows[i].expect ? "must find" : "must not find",
+                  rows[i].text);
+        CHECK(got == rows[i].expect);
+        if (rows[i].expect) must++;
+        else must_not++;
+      }
+      presse_hits_free(h);
+      presse_qnode_free(flt);
+    }
+    presse_query_free(q);
+    free(rows[i].query);
+    free(rows[i].text);
+  }
+  free(rows);
+  presse_indexer_free(ix);
+  presse_db_close(db);
+  testdb_remove(path);
+  fprintf(stderr, "false_friends.tsv: %d must-match and %d must-not-match rows checked (%d skipped without the lexicon)\n",
+          must, must_not, skipped);
+  CHECK(must + must_not + skipped >= 150);
+}
+
 static void check_error(const char *query, size_t pos, const char *needle) {
   presse_query *q;
   int rc = presse_query_parse(&q, an, query);
@@ -173,6 +261,7 @@ int main(int argc, char **argv) {
   check_error("person:\"Rolle von", 7, "unbalanced quote"); /* a free phrase's stray quote is punctuation */
   check_error("Müller datum:2021-13", 13, "cannot read the date '2021-13'"); /* characters, not bytes */
   check_typed_table();
+  check_false_friends();
   check_error("Hagen (Herne OR Essen", 6, "never closed");
   check_error("Hagen Herne)", 11, "has no '('");
   check_error("OR Hagen", 0, "nothing on its left");

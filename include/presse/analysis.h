@@ -65,6 +65,9 @@ int presse_analyzer_fold(presse_analyzer *a, const char *word, size_t len, char 
 int presse_analyzer_stem(presse_analyzer *a, const char *folded, size_t len, char *out, size_t outsz);
 
 /* Non-zero if the folded word is on the stopword list. */
+/* The compound lexicon's flags of a folded form (PRESSE_LEX_* in analysis/compound.h: 0x02 a
+ * noun or name), 0 when it is not listed or no lexicon was found. */
+unsigned presse_analyzer_lexicon(const presse_analyzer *a, const char *folded, size_t len);
 int presse_analyzer_is_stopword(const presse_analyzer *a, const char *folded, size_t len);
 
 /* UTF-8 validation. Returns 1 if s[0..len) is well-formed UTF-8 (no overlongs, surrogates or
