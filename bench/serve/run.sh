@@ -39,9 +39,9 @@ for c in 1 8 64; do
   wrk -t"$t" -c"$c" -d3s -s "$SRC/bench/serve/serve.lua" "http://127.0.0.1:$port" >/dev/null
   w=$(wrk -t"$t" -c"$c" -d"${SECONDS_PER_RUN}s" --latency -s "$SRC/bench/serve/serve.lua" "http://127.0.0.1:$port" | grep '^WRK')
   kill -TERM "$pid"; wait "$pid" || true
-  j=$("$BUILD/bench-serve-ceiling" --db "$DB" --queries "$OUT/queries.tsv" --threads "$c" --seconds "$SECONDS_PER_RUN" --json)
-  s=$("$BUILD/bench-serve-ceiling" --db "$DB" --queries "$OUT/queries.tsv" --threads "$c" --seconds "$SECONDS_PER_RUN")
+  j=$("$BUILD/bench/bench-serve-ceiling" --db "$DB" --queries "$OUT/queries.tsv" --threads "$c" --seconds "$SECONDS_PER_RUN" --json)
+  s=$("$BUILD/bench/bench-serve-ceiling" --db "$DB" --queries "$OUT/queries.tsv" --threads "$c" --seconds "$SECONDS_PER_RUN")
   echo "$w" "$j" "$s" | awk -v c="$c" '{ printf "| %s | %.0f | %.2f | %.2f | %d | %.0f | %.2f | %.2f | %.2fx | %.0f | %.2fx |\n",
-      c, $3, $4, $5, $6, $9, $10, $11, $3 / $9, $15, $3 / $15 }'
+      c, $3, $4, $5, $6, $10, $11, $12, $3 / $10, $16, $3 / $16 }'
 done
-echo "(wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), $(nproc) cores, ${SECONDS_PER_RUN} s per run; presse-serve --threads = connections; the ceiling runs as many threads)"
+echo "(wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), $(nproc) cores, ${SECONDS_PER_RUN} s per run, load average $(cut -d' ' -f1-3 /proc/loadavg); presse-serve --threads = connections; the ceiling runs as many threads)"

@@ -316,6 +316,7 @@ async function renderDoc(s, gen) {
           onclick: (ev) => { ev.preventDefault(); go({ q: "", f: [FIELD[type] + ':"' + n + '"'], from: "", to: "" }); },
         }, n))))));
     }
+    if (!box.children.length) box.append(el("p", { class: "meta" }, "keine erkannt"));
     const contacts = $("doc-contacts");
     for (const c of d.contacts || [])
       contacts.append(el("li", {}, c.name || "", c.email ? el("span", {}, " · ", el("a", { href: "mailto:" + c.email }, c.email)) : "",
