@@ -52,9 +52,7 @@ int presse_output_atom(presse_analyzer *a, const presse_result *r, const presse_
   gmtime_r(&t, &tm);
   strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
   /* the feed was updated when its newest release was (hits come newest first) */
-  const char *newest = NULL;
-  json_t *first = presse_hits_count(r->hits) ? presse_out_hit_data(r->hits, 0) : NULL;
-  if (first) newest = presse_out_str(first, "date");
+  const char *newest = presse_hits_count(r->hits) ? presse_hits_date(r->hits, 0) : NULL;
   presse_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
   presse_buf_puts(&b, "  <title>");
   put_xml(&b, o->title);
@@ -77,13 +75,14 @@ int presse_output_atom(presse_analyzer *a, const presse_result *r, const presse_
   put_time(&b, newest, now);
   presse_buf_puts(&b, "</updated>\n  <author><name>presse</name></author>\n  <generator version=\"" PRESSE_VERSION
                       "\">presse-serve</generator>\n");
-  json_decref(first);
   for (size_t i = 0; i < presse_hits_count(r->hits); i++) {
-    json_t *d = presse_out_hit_data(r->hits, i);
-    const char *id = presse_out_str(d, "id"), *title = presse_out_str(d, "title"), *date = presse_out_str(d, "date");
-    const char *issuer = presse_out_str(d, "issuer"), *text = presse_out_str(d, "text");
+    const presse_hits *h = r->hits;
+    const char *id = presse_hits_id(h, i), *title = presse_hits_title(h, i), *date = presse_hits_date(h, i);
+    const char *issuer = presse_hits_issuer(h, i);
+    size_t tlen = 0;
+    const char *text = presse_hits_text(h, i, &tlen);
     presse_snippet sn;
-    int have_sn = text && r->query && presse_snippet_make(a, r->query, text, strlen(text), 400, &sn) == PRESSE_OK;
+    int have_sn = text && r->query && presse_snippet_make(a, r->query, text, tlen, 400, &sn) == PRESSE_OK;
     presse_buf_puts(&b, "  <entry>\n    <id>");
     put_entry_url(&b, base, "/api/doc/", id);
     presse_buf_puts(&b, "</id>\n    <title type=\"text\">");
@@ -107,7 +106,6 @@ int presse_output_atom(presse_analyzer *a, const presse_result *r, const presse_
     put_xml(&b, have_sn ? sn.text : "");
     presse_buf_puts(&b, "</summary>\n  </entry>\n");
     if (have_sn) presse_snippet_free(&sn);
-    json_decref(d);
   }
   int rc = presse_buf_puts(&b, "</feed>\n");
   if (rc != PRESSE_OK) {

@@ -32,9 +32,9 @@ static void names_of(json_t *ents, const char *type, presse_buf *out) {
   json_t *e;
   presse_buf_clear(out);
   json_array_foreach(ents, i, e) {
-    if (strcmp(presse_out_str(e, "type"), type)) continue;
+    if (strcmp(json_string_value(json_object_get(e, "type")), type)) continue;
     if (out->len) presse_buf_puts(out, "; ");
-    presse_buf_puts(out, presse_out_str(e, "name"));
+    presse_buf_puts(out, json_string_value(json_object_get(e, "name")));
   }
 }
 
@@ -43,16 +43,16 @@ int presse_output_csv_hits(const presse_hits *h, size_t from, size_t nall, unsig
   presse_buf line = PRESSE_BUF_INIT, names = PRESSE_BUF_INIT;
   int rc = PRESSE_OK;
   for (size_t i = from; rc == PRESSE_OK && i < presse_hits_count(h); i++) {
-    json_t *d = presse_out_hit_data(h, i), *ents = presse_out_entities(d);
+    json_t *ents = presse_out_entities(h, i);
     presse_buf_clear(&line);
     rc = presse_buf_printf(&line, "%llu,", rank0 + (i - from) + 1);
-    if (rc == PRESSE_OK) rc = put_field(&line, presse_out_str(d, "id"), 1);
+    if (rc == PRESSE_OK) rc = put_field(&line, presse_hits_id(h, i), 1);
     if (rc == PRESSE_OK) rc = presse_buf_putc(&line, ',');
-    if (rc == PRESSE_OK) rc = put_field(&line, presse_out_str(d, "title"), 1);
+    if (rc == PRESSE_OK) rc = put_field(&line, presse_hits_title(h, i), 1);
     if (rc == PRESSE_OK) rc = presse_buf_putc(&line, ',');
-    if (rc == PRESSE_OK) rc = put_field(&line, presse_out_str(d, "date"), 0);
+    if (rc == PRESSE_OK) rc = put_field(&line, presse_hits_date(h, i), 0);
     if (rc == PRESSE_OK) rc = presse_buf_putc(&line, ',');
-    if (rc == PRESSE_OK) rc = put_field(&line, presse_out_str(d, "issuer"), 1);
+    if (rc == PRESSE_OK) rc = put_field(&line, presse_hits_issuer(h, i), 1);
     static const char *const types[] = {"PER", "ORG", "LOC"};
     for (size_t t = 0; rc == PRESSE_OK && t < 3; t++) {
       names_of(ents, types[t], &names);
@@ -60,10 +60,9 @@ int presse_output_csv_hits(const presse_hits *h, size_t from, size_t nall, unsig
       if (rc == PRESSE_OK) rc = put_field(&line, names.data, 1);
     }
     if (rc == PRESSE_OK) rc = presse_buf_putc(&line, ',');
-    if (rc == PRESSE_OK) rc = put_field(&line, presse_out_str(d, "path"), 1);
+    if (rc == PRESSE_OK) rc = put_field(&line, presse_hits_path(h, i), 1);
     if (rc == PRESSE_OK) rc = presse_buf_puts(&line, i < nall ? ",true\r\n" : ",false\r\n");
     json_decref(ents);
-    json_decref(d);
     if (rc == PRESSE_OK && fn(ctx, line.data, line.len)) rc = PRESSE_EABORT;
   }
   presse_buf_free(&line);

@@ -6,18 +6,10 @@
 #include "output/output_int.h"
 #include "presse/presse.h"
 
-json_t *presse_out_hit_data(const presse_hits *h, size_t i) {
-  size_t dl;
-  const char *data = presse_hits_data(h, i, &dl);
-  json_t *d = json_loadb(data, dl, 0, NULL);
-  if (!json_is_object(d)) {
-    json_decref(d);
-    d = json_object();
-  }
-  return d;
+json_t *presse_out_str(const char *s) {
+  json_t *v = s ? json_string(s) : NULL;
+  return v ? v : json_null();
 }
-
-const char *presse_out_str(json_t *d, const char *key) { return json_string_value(json_object_get(d, key)); }
 
 size_t presse_out_char_offset(const char *s, size_t b) {
   size_t c = 0;
@@ -37,12 +29,11 @@ json_t *presse_out_marks(const presse_snippet *sn) {
   return marks;
 }
 
-json_t *presse_out_entities(json_t *d) {
+json_t *presse_out_entities(const presse_hits *h, size_t i) {
   json_t *out = json_array(), *seen = json_object();
-  size_t i;
-  json_t *e;
-  json_array_foreach(json_object_get(d, "entities"), i, e) {
-    const char *type = presse_out_str(e, "type"), *name = presse_out_str(e, "canonical");
+  for (size_t k = 0; k < presse_hits_nentities(h, i); k++) {
+    const char *type = NULL;
+    const char *name = presse_hits_entity(h, i, k, &type, NULL, NULL, NULL);
     if (!type || !name) continue;
     presse_buf key = PRESSE_BUF_INIT;
     presse_buf_printf(&key, "%s\t%s", type, name);
@@ -56,18 +47,42 @@ json_t *presse_out_entities(json_t *d) {
   return out;
 }
 
-static json_t *field(json_t *d, const char *key) {
-  json_t *v = json_object_get(d, key);
-  return v ? json_incref(v) : json_null();
+static json_t *items(const presse_hits *h, size_t i, presse_hit_list list) {
+  json_t *a = json_array();
+  for (size_t k = 0; k < presse_hits_nitems(h, i, list); k++)
+    json_array_append_new(a, presse_out_str(presse_hits_item(h, i, list, k)));
+  return a;
+}
+
+static json_t *contacts(const presse_hits *h, size_t i) {
+  json_t *a = json_array();
+  for (size_t k = 0; k < presse_hits_ncontacts(h, i); k++) {
+    const char *email = NULL, *phone = NULL;
+    const char *name = presse_hits_contact(h, i, k, &email, &phone);
+    json_t *c = json_object();
+    json_object_set_new(c, "name", presse_out_str(name));
+    json_object_set_new(c, "email", presse_out_str(email));
+    json_object_set_new(c, "phone", presse_out_str(phone));
+    json_array_append_new(a, c);
+  }
+  return a;
+}
+
+/* the fields that only some releases have: a feed item's link, an attachment's message, pages
+ * read by OCR (ingest, issue 16) */
+static void extras(json_t *o, const presse_hits *h, size_t i) {
+  if (presse_hits_link(h, i)) json_object_set_new(o, "link", presse_out_str(presse_hits_link(h, i)));
+  if (presse_hits_message(h, i)) json_object_set_new(o, "message", presse_out_str(presse_hits_message(h, i)));
+  if (presse_hits_ocr_pages(h, i)) json_object_set_new(o, "ocr", json_integer(presse_hits_ocr_pages(h, i)));
 }
 
 /* The hit object; q may be NULL. */
 static json_t *hit_object(presse_analyzer *a, const presse_query *q, const presse_hits *h, size_t i,
                           unsigned long long rank, int all_words, size_t snippet_bytes) {
-  json_t *d = presse_out_hit_data(h, i);
-  const char *text = presse_out_str(d, "text"), *title = presse_out_str(d, "title");
+  size_t tlen = 0;
+  const char *text = presse_hits_text(h, i, &tlen), *title = presse_hits_title(h, i);
   presse_snippet sn, tsn;
-  int have_sn = text && q && presse_snippet_make(a, q, text, strlen(text), snippet_bytes, &sn) == PRESSE_OK;
+  int have_sn = text && q && presse_snippet_make(a, q, text, tlen, snippet_bytes, &sn) == PRESSE_OK;
   if (!have_sn && text) { /* no query (similar releases): the start of the text, spaces collapsed */
     presse_buf b = PRESSE_BUF_INIT;
     int space = 1;
@@ -93,29 +108,25 @@ static json_t *hit_object(presse_analyzer *a, const presse_query *q, const press
   }
   json_t *o = json_object();
   json_object_set_new(o, "rank", json_integer((json_int_t)rank));
-  json_object_set_new(o, "id", field(d, "id"));
-  json_object_set_new(o, "title", field(d, "title"));
+  json_object_set_new(o, "id", presse_out_str(presse_hits_id(h, i)));
+  json_object_set_new(o, "title", presse_out_str(title));
   json_object_set_new(o, "title_highlights", presse_out_marks(have_tsn ? &tsn : NULL));
-  json_object_set_new(o, "date", field(d, "date"));
-  json_object_set_new(o, "path", field(d, "path"));
+  json_object_set_new(o, "date", presse_out_str(presse_hits_date(h, i)));
+  json_object_set_new(o, "path", presse_out_str(presse_hits_path(h, i)));
   json_object_set_new(o, "weight", json_real(presse_hits_weight(h, i)));
   json_object_set_new(o, "all_words", json_boolean(all_words));
   json_object_set_new(o, "collapsed", json_integer((json_int_t)presse_hits_collapsed(h, i)));
   json_object_set_new(o, "snippet", json_string(have_sn ? sn.text : ""));
   json_object_set_new(o, "highlights", presse_out_marks(have_sn ? &sn : NULL));
-  json_object_set_new(o, "emails", field(d, "emails"));
-  json_object_set_new(o, "phones", field(d, "phones"));
-  json_object_set_new(o, "urls", field(d, "urls"));
-  json_object_set_new(o, "issuer", field(d, "issuer"));
-  json_object_set_new(o, "contacts", field(d, "contacts"));
-  json_object_set_new(o, "entities", presse_out_entities(d));
-  /* ingest (issue 16): a feed item's link, an attachment's message, pages read by OCR */
-  static const char *const extra[] = {"link", "message", "ocr"};
-  for (size_t k = 0; k < sizeof extra / sizeof *extra; k++)
-    if (json_object_get(d, extra[k])) json_object_set_new(o, extra[k], field(d, extra[k]));
+  json_object_set_new(o, "emails", items(h, i, PRESSE_HIT_EMAILS));
+  json_object_set_new(o, "phones", items(h, i, PRESSE_HIT_PHONES));
+  json_object_set_new(o, "urls", items(h, i, PRESSE_HIT_URLS));
+  json_object_set_new(o, "issuer", presse_out_str(presse_hits_issuer(h, i)));
+  json_object_set_new(o, "contacts", contacts(h, i));
+  json_object_set_new(o, "entities", presse_out_entities(h, i));
+  extras(o, h, i);
   if (have_sn) presse_snippet_free(&sn);
   if (have_tsn) presse_snippet_free(&tsn);
-  json_decref(d);
   return o;
 }
 
@@ -181,18 +192,44 @@ int presse_output_json(presse_analyzer *a, const presse_result *r, const presse_
 }
 
 int presse_output_doc_json(const presse_hits *h, size_t i, int indent, char **out) {
-  json_t *d = presse_out_hit_data(h, i);
-  const char *text = presse_out_str(d, "text");
-  json_object_del(d, "fingerprint");
-  size_t k;
-  json_t *e;
-  json_array_foreach(json_object_get(d, "entities"), k, e) {
-    json_int_t s = json_integer_value(json_object_get(e, "start")), t = json_integer_value(json_object_get(e, "end"));
-    size_t tl = text ? strlen(text) : 0;
-    if (!text || s < 0 || t < s || (size_t)t > tl) continue;
-    json_object_set_new(e, "char_start", json_integer((json_int_t)presse_out_char_offset(text, (size_t)s)));
-    json_object_set_new(e, "char_end", json_integer((json_int_t)presse_out_char_offset(text, (size_t)t)));
+  size_t tlen = 0;
+  const char *text = presse_hits_text(h, i, &tlen);
+  json_t *d = json_object();
+  json_object_set_new(d, "id", presse_out_str(presse_hits_id(h, i)));
+  json_object_set_new(d, "path", presse_out_str(presse_hits_path(h, i)));
+  json_object_set_new(d, "title", presse_out_str(presse_hits_title(h, i)));
+  json_object_set_new(d, "date", presse_out_str(presse_hits_date(h, i)));
+  json_object_set_new(d, "format", presse_out_str(presse_hits_format(h, i)));
+  json_object_set_new(d, "issuer", presse_out_str(presse_hits_issuer(h, i)));
+  json_object_set_new(d, "contacts", contacts(h, i));
+  json_object_set_new(d, "emails", items(h, i, PRESSE_HIT_EMAILS));
+  json_object_set_new(d, "phones", items(h, i, PRESSE_HIT_PHONES));
+  json_object_set_new(d, "urls", items(h, i, PRESSE_HIT_URLS));
+  extras(d, h, i);
+  json_object_set_new(d, "text", presse_out_str(text));
+  /* code-point offsets for the web UI, counted in one walk while mentions come in text order */
+  json_t *ents = json_array();
+  size_t at_b = 0, at_c = 0;
+  for (size_t k = 0; k < presse_hits_nentities(h, i); k++) {
+    const char *type = NULL, *surface = NULL;
+    size_t s = 0, e = 0;
+    const char *canon = presse_hits_entity(h, i, k, &type, &surface, &s, &e);
+    if (!text || e < s || e > tlen) continue;
+    if (s < at_b) at_b = at_c = 0;
+    at_c += presse_out_char_offset(text + at_b, s - at_b);
+    at_b = s;
+    size_t cs = at_c, ce = cs + presse_out_char_offset(text + s, e - s);
+    json_t *m = json_object();
+    json_object_set_new(m, "type", presse_out_str(type));
+    json_object_set_new(m, "canonical", presse_out_str(canon));
+    json_object_set_new(m, "surface", presse_out_str(surface));
+    json_object_set_new(m, "start", json_integer((json_int_t)s));
+    json_object_set_new(m, "end", json_integer((json_int_t)e));
+    json_object_set_new(m, "char_start", json_integer((json_int_t)cs));
+    json_object_set_new(m, "char_end", json_integer((json_int_t)ce));
+    json_array_append_new(ents, m);
   }
+  json_object_set_new(d, "entities", ents);
   return dump(d, indent, out);
 }
 

@@ -148,14 +148,10 @@ static int parse_search(struct MHD_Connection *c, request *r, worker *w, sreq *o
   return 0;
 }
 
-/* presse_search, once more on a fresh handle when the revision being read was replaced. */
+/* presse_search on the worker's handle (libpresse retries when a commit replaced what it read). */
 static int run_search(server *s, worker *w, const char *text, const presse_search_opts *so, presse_result *res) {
-  int rc = presse_search(w->db, w->an, text, so, res);
-  if (rc == PRESSE_EDB) {
-    presse_result_free(res);
-    if (serve_worker_reopen(s, w) == PRESSE_OK) rc = presse_search(w->db, w->an, text, so, res);
-  }
-  return rc;
+  (void)s;
+  return presse_search(w->db, w->an, text, so, res);
 }
 
 static enum MHD_Result search_failed(struct MHD_Connection *c, request *r, worker *w, int rc) {

@@ -40,11 +40,6 @@ static int worker_open(server *s, worker *w) {
   return rc;
 }
 
-/* Until libpresse has presse_db_reopen: a new handle (REOPEN-PENDING). */
-static int db_refresh(server *s, worker *w) { return worker_open(s, w); }
-
-int serve_worker_reopen(server *s, worker *w) { return db_refresh(s, w); }
-
 worker *serve_worker(server *s, int *status, const char **msg) {
   worker *w = pthread_getspecific(s->worker_key);
   *status = PRESSE_OK;
@@ -60,7 +55,7 @@ worker *serve_worker(server *s, int *status, const char **msg) {
     pthread_setspecific(s->worker_key, w);
   }
   /* every request sees the latest commit: releases indexed meanwhile appear without a restart */
-  int rc = w->db ? db_refresh(s, w) : worker_open(s, w);
+  int rc = w->db ? presse_db_reopen(w->db) : worker_open(s, w);
   if (rc != PRESSE_OK && w->db) rc = worker_open(s, w);
   if (rc != PRESSE_OK) {
     *status = rc;

@@ -59,15 +59,13 @@ typedef struct request {
 
 /* Per worker thread (Xapian handles are not thread-safe): one read handle and one analyzer,
  * opened on the thread's first request. NULL with *status set when the database cannot be
- * opened; the handle is fresh (reopened at the latest revision) for every request. */
+ * opened; the handle is moved to the latest revision (presse_db_reopen) for every request, and
+ * libpresse itself reopens and retries when a commit replaces what a search was reading. */
 typedef struct worker {
   presse_db *db;
   presse_analyzer *an;
 } worker;
 worker *serve_worker(server *s, int *status, const char **msg);
-/* After PRESSE_EDB from a search: reopen, so that a retry sees the revision that replaced the one
- * being read (Xapian's DatabaseModifiedError). */
-int serve_worker_reopen(server *s, worker *w);
 
 /* Responses. Each queues the response and returns what the access handler returns. */
 enum MHD_Result serve_json(struct MHD_Connection *c, request *r, unsigned status, char *json /* freed */);

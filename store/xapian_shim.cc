@@ -403,69 +403,22 @@ class IssuerMonthSpy : public Xapian::MatchSpy {
   }
 };
 
-// The value of a string field of the stored JSON, decoded (\" \\ \/ \b \f \n \r \t \uXXXX with
-// surrogate pairs); "" when the field is absent or not a string. The shim has no JSON library and
-// needs only this one field.
-std::string stored_string(const std::string &data, const char *key) {
-  std::string pat = std::string("\"") + key + "\":";
-  size_t at = data.find(pat);
-  if (at == std::string::npos) return "";
-  at += pat.size();
-  while (at < data.size() && (data[at] == ' ' || data[at] == '\n')) at++;
-  if (at >= data.size() || data[at] != '"') return "";
-  std::string out;
-  auto put = [&out](unsigned long c) {
-    if (c < 0x80) out += (char)c;
-    else if (c < 0x800) out += (char)(0xC0 | (c >> 6)), out += (char)(0x80 | (c & 0x3F));
-    else if (c < 0x10000)
-      out += (char)(0xE0 | (c >> 12)), out += (char)(0x80 | ((c >> 6) & 0x3F)), out += (char)(0x80 | (c & 0x3F));
-    else
-      out += (char)(0xF0 | (c >> 18)), out += (char)(0x80 | ((c >> 12) & 0x3F)),
-          out += (char)(0x80 | ((c >> 6) & 0x3F)), out += (char)(0x80 | (c & 0x3F));
-  };
-  for (size_t i = at + 1; i < data.size(); i++) {
-    char c = data[i];
-    if (c == '"') return out;
-    if (c != '\\') {
-      out += c;
-      continue;
-    }
-    if (++i >= data.size()) break;
-    switch (data[i]) {
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
-      case 'u': {
-        if (i + 4 >= data.size()) return out;
-        unsigned long u = std::strtoul(data.substr(i + 1, 4).c_str(), nullptr, 16);
-        i += 4;
-        if (u >= 0xD800 && u < 0xDC00 && i + 6 < data.size() && data[i + 1] == '\\' && data[i + 2] == 'u') {
-          unsigned long lo = std::strtoul(data.substr(i + 3, 4).c_str(), nullptr, 16);
-          if (lo >= 0xDC00 && lo < 0xE000) {
-            u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
-            i += 6;
-          }
-        }
-        put(u);
-        break;
-      }
-      default: out += data[i];
-    }
-  }
-  return out;
-}
-
 // The spy's counts into h: the n most frequent issuers as facets of type "ISSUER", named as the
-// first document with that issuer spells it, and every month in order.
+// first document with that issuer spells it (its stored data), and every month in order.
 void issuer_month_facets(Xapian::Database &x, const IssuerMonthSpy &spy, unsigned n, presse_hits &h) {
   std::vector<std::pair<std::string, unsigned long long>> f(spy.issuers.begin(), spy.issuers.end());
   std::stable_sort(f.begin(), f.end(), [](const auto &a, const auto &b) { return a.second > b.second; });
   if (f.size() > n) f.resize(n);
   for (auto &kv : f) {
     auto p = x.postlist_begin(kv.first);
-    std::string name = p != x.postlist_end(kv.first) ? stored_string(x.get_document(*p).get_data(), "issuer") : "";
+    std::string name;
+    if (p != x.postlist_end(kv.first)) {
+      std::string data = x.get_document(*p).get_data();
+      json_t *j = json_loadb(data.data(), data.size(), 0, nullptr);
+      const char *v = json_string_value(json_object_get(j, PRESSE_STORED_ISSUER));
+      if (v) name = v;
+      json_decref(j);
+    }
     if (name.empty()) name = kv.first.substr(7);
     h.facets.push_back({"ISSUER", name, kv.second});
   }
