@@ -10,7 +10,7 @@
 #     -a  where crash inputs go (default build-fuzz/artifacts)
 #     -k  keep going after a finding (libFuzzer's fork mode, one job): for long campaigns, so
 #         that one known crash does not end the run; every finding is still saved and counted
-#   targets: query analysis ner text markdown html pdf docx odt jsonl email feed (default: all)
+#   targets: query analysis ner text markdown html pdf docx odt jsonl email feed serve (default: all)
 # Environment: FUZZ_NICE (default 0) runs the fuzzers under nice -n FUZZ_NICE.
 set -eu
 cd "$(dirname "$0")/.."
@@ -26,7 +26,7 @@ while getopts t:c:a:k o; do
   esac
 done
 shift $((OPTIND - 1))
-all="query analysis ner text markdown html pdf docx odt jsonl email feed"
+all="query analysis ner text markdown html pdf docx odt jsonl email feed serve"
 targets=${*:-$all}
 for t in $targets; do
   case " $all " in *" $t "*) ;; *) echo "fuzz.sh: unknown target '$t' (known: $all)" >&2; exit 2 ;; esac
@@ -43,7 +43,7 @@ cmake --build build-fuzz -j2 --target fuzz >/dev/null
 max_len() {
   case $1 in
     query) echo 4096 ;;
-    analysis | ner) echo 8192 ;;
+    analysis | ner | serve) echo 8192 ;;
     text | markdown) echo 16384 ;;
     pdf) echo 65536 ;;
     *) echo 32768 ;;
@@ -66,10 +66,12 @@ for t in $targets; do
   echo "fuzz: $t for ${secs}s (corpus $dir)"
   # detect_leaks: a leak is a finding like a crash
   rc=0
+  quiet= # the server's access log (a line a request on stderr) would drown the run's output
+  [ "$t" = serve ] && quiet=-close_fd_mask=2
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     nice -n "${FUZZ_NICE:-0}" build-fuzz/tests/fuzz/fuzz_$t "$dir" \
     -dict=tests/fuzz/dict/$t.dict -max_len="$(max_len "$t")" -timeout=10 -rss_limit_mb=1536 \
-    -max_total_time="$secs" -print_final_stats=1 $keep -artifact_prefix="$artifacts/$t-" >"$log" 2>&1 || rc=$?
+    -max_total_time="$secs" -print_final_stats=1 $keep $quiet -artifact_prefix="$artifacts/$t-" >"$log" 2>&1 || rc=$?
   stats=$(grep -a -E '^#[0-9]+:?[[:space:]].*cov' "$log" | tail -1)
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
   echo "fuzz: $t: ${execs:-?} executions; last: ${stats:-none}"
