@@ -18,6 +18,7 @@ struct presse_indexer {
   presse_ner_model *ner; /* NULL: entities off */
   size_t max_doc_bytes;
   unsigned batch, pending;
+  unsigned shard, nshards; /* presse_indexer_opts: index only this shard's documents */
   unsigned long long docs, bytes, dropped;
   presse_report_cb report;
   void *report_ctx;

@@ -43,6 +43,10 @@ int presse_indexer_new(presse_indexer **out, presse_db *db, const presse_indexer
   ix->db = db;
   ix->max_doc_bytes = opts && opts->max_doc_bytes ? opts->max_doc_bytes : (size_t)16 << 20;
   ix->batch = opts && opts->batch ? opts->batch : 1000;
+  if (opts && opts->nshards > 1) {
+    ix->nshards = opts->nshards;
+    ix->shard = opts->shard;
+  }
   int rc = presse_analyzer_new(&ix->an);
   if (rc == PRESSE_OK) rc = presse_doc_new(&ix->doc);
   if (rc != PRESSE_OK) {
@@ -105,8 +109,13 @@ int presse_indexer_commit(presse_indexer *ix) {
   return PRESSE_OK;
 }
 
+int presse_indexer_owns(const presse_indexer *ix, const char *id) {
+  return ix->nshards < 2 || presse_db_shard_of(id, ix->nshards) == ix->shard;
+}
+
 int presse_indexer_add_record_meta(presse_indexer *ix, const presse_record *r, const presse_record_meta *meta) {
   if (!r->id || !*r->id) return presse_indexer_fail(ix, PRESSE_EINVAL, "record has no id");
+  if (!presse_indexer_owns(ix, r->id)) return PRESSE_OK; /* another shard's process indexes it */
   if (r->text_len > ix->max_doc_bytes)
     return presse_indexer_fail(ix, PRESSE_ETOOBIG, "text of %zu bytes is over the limit of %zu bytes", r->text_len,
                                ix->max_doc_bytes);

@@ -15,6 +15,11 @@ static void report(presse_indexer *ix, const char *name, unsigned long line, con
   ix->report(ix->report_ctx, what, msg);
 }
 
+/* A line without an id belongs to no shard: of the processes that read it, the first reports it. */
+static void report_unowned(presse_indexer *ix, const char *name, unsigned long line, const char *msg) {
+  if (ix->shard == 0) report(ix, name, line, msg);
+}
+
 static unsigned record_date(json_t *v) {
   const char *s = json_string_value(v);
   if (!s) return 0;
@@ -76,7 +81,7 @@ int presse_indexer_add_jsonl(presse_indexer *ix, FILE *f, const char *name, size
     char msg[600];
     if (!o || !json_is_object(o)) {
       snprintf(msg, sizeof msg, "invalid JSON at column %d: %s", jerr.column, o ? "not an object" : jerr.text);
-      report(ix, name, lineno, msg);
+      report_unowned(ix, name, lineno, msg);
       nbad++;
       json_decref(o);
       continue;
@@ -90,8 +95,12 @@ int presse_indexer_add_jsonl(presse_indexer *ix, FILE *f, const char *name, size
     }
     const char *text = json_string_value(jtext);
     if (!id || !*id || !text) {
-      report(ix, name, lineno, !id || !*id ? "record has no \"id\"" : "record has no \"text\" string");
+      report_unowned(ix, name, lineno, !id || !*id ? "record has no \"id\"" : "record has no \"text\" string");
       nbad++;
+      json_decref(o);
+      continue;
+    }
+    if (!presse_indexer_owns(ix, id)) { /* another shard's process indexes it */
       json_decref(o);
       continue;
     }

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,6 +41,11 @@ static void usage(FILE *f) {
           "  --db DIR             database directory (default: $PRESSE_DB, else\n"
           "                       $XDG_DATA_HOME/presse/db, else ~/.local/share/presse/db)\n"
           "  --batch N            documents per commit (default 1000)\n"
+          "  --shards N           create the database as N shards (a folder with a Xapian stub\n"
+          "                       XAPIANDB), indexed by N processes at once; fixed at creation\n"
+          "                       (reshard: index the sources again into a new database)\n"
+          "  --changesets N       keep N changesets per shard for xapian-replicate (default 10;\n"
+          "                       0: none; $XAPIAN_MAX_CHANGESETS if set)\n"
           "  --max-size BYTES     skip documents larger than this (default 16 MiB)\n"
           "  --id ID              the id of the document read from stdin\n"
           "  --format FMT         the format of the document read from stdin: txt, md, html, pdf,\n"
@@ -106,6 +113,8 @@ typedef struct run {
   char **roots;      /* real paths of the folders given on the command line */
   size_t nroots;
   seen_set seen;
+  unsigned shard, nshards; /* in one shard's process of a sharded database: which one */
+  unsigned long long docs, bytes, dropped; /* what cmd_add indexed */
   unsigned long skipped;
   const char *stdin_id;
   presse_format stdin_fmt;
@@ -190,6 +199,21 @@ static int handle(run *r, const char *what, int rc) {
   return 0;
 }
 
+/* A problem with a path that is no document (a folder, a missing file): every shard's process
+ * walks the same paths, the first one reports. */
+static void walk_report(run *r, const char *what, const char *msg) {
+  if (r->shard == 0) on_report(r, what, msg);
+}
+
+/* Whether this process indexes the file at path (always, unless it is one shard's process). */
+static int mine(run *r, const char *path) {
+  if (r->nshards < 2) return 1;
+  char *abs = presse_path_absolute(path);
+  int m = presse_db_shard_of(abs ? abs : path, r->nshards) == r->shard;
+  free(abs);
+  return m;
+}
+
 static int skip_in_walk(const char *name) {
   /* hidden files, and the documentation that lives beside releases in a folder */
   return name[0] == '.' || !strncmp(name, "README", 6) || !strncmp(name, "LICENSE", 7) ||
@@ -216,13 +240,13 @@ static int inside_roots(const run *r, const char *real) {
 static int add_entry(run *r, const char *path, int depth) {
   struct stat lst;
   if (lstat(path, &lst) != 0) {
-    on_report(r, path, strerror(errno));
+    walk_report(r, path, strerror(errno));
     return 0;
   }
   if (S_ISLNK(lst.st_mode) && !r->follow_links) {
     char *real = realpath(path, NULL);
     if (!real) {
-      on_report(r, path, errno == ELOOP ? "symbolic link loop: skipped" : "broken symbolic link: skipped");
+      walk_report(r, path, errno == ELOOP ? "symbolic link loop: skipped" : "broken symbolic link: skipped");
       return 0;
     }
     int in = inside_roots(r, real);
@@ -230,7 +254,7 @@ static int add_entry(run *r, const char *path, int depth) {
       presse_buf m = PRESSE_BUF_INIT;
       presse_buf_printf(&m, "symbolic link to '%s', outside the folders given: skipped (--follow-links follows it)",
                         real);
-      on_report(r, path, m.data ? m.data : "symbolic link outside the folders given: skipped");
+      walk_report(r, path, m.data ? m.data : "symbolic link outside the folders given: skipped");
       presse_buf_free(&m);
     }
     free(real);
@@ -241,12 +265,12 @@ static int add_entry(run *r, const char *path, int depth) {
 
 static int add_dir(run *r, const char *path, int depth) {
   if (depth > 256) {
-    on_report(r, path, "directory nesting deeper than 256 levels: not walked further");
+    walk_report(r, path, "directory nesting deeper than 256 levels: not walked further");
     return 0;
   }
   DIR *d = opendir(path);
   if (!d) {
-    on_report(r, path, strerror(errno));
+    walk_report(r, path, strerror(errno));
     return 0;
   }
   char **names = NULL;
@@ -290,7 +314,7 @@ static int add_path(run *r, const char *path, int depth) {
   if (!strcmp(path, "-")) return add_stdin(r);
   struct stat st;
   if (stat(path, &st) != 0) {
-    on_report(r, path, strerror(errno));
+    walk_report(r, path, strerror(errno));
     return 0;
   }
   int again = seen_add(&r->seen, st.st_dev, st.st_ino);
@@ -303,6 +327,7 @@ static int add_path(run *r, const char *path, int depth) {
     return 0;
   }
   if (S_ISDIR(st.st_mode)) return add_dir(r, path, depth);
+  if (!mine(r, path)) return 0; /* another shard's process indexes it */
   if (!S_ISREG(st.st_mode)) {
     on_report(r, path, "not a regular file");
     return 0;
@@ -411,8 +436,12 @@ static int cmd_add(const char *dbpath, run *r, char **paths, int npaths, char **
   r->ix = NULL;
   double secs = since(&r->start);
   presse_db_stats st;
-  int have_stats = !r->fatal && presse_db_stats_get(db, &st) == PRESSE_OK;
+  int have_stats = !r->fatal && !r->nshards && presse_db_stats_get(db, &st) == PRESSE_OK;
   presse_db_close(db);
+  r->docs = c.docs;
+  r->bytes = c.bytes;
+  r->dropped = c.terms_dropped;
+  if (r->nshards) return r->fatal ? EXIT_FATAL : interrupted ? 130 : r->skipped ? EXIT_SKIPPED : 0;
   if (!r->quiet) {
     fprintf(stderr, "%s: indexed %llu documents, %.2f MB in %.2f s (%.2f MB/s)", prog, c.docs, (double)c.bytes / 1e6,
             secs, secs > 0 ? (double)c.bytes / 1e6 / secs : 0.0);
@@ -426,6 +455,170 @@ static int cmd_add(const char *dbpath, run *r, char **paths, int npaths, char **
     return 130;
   }
   return r->fatal ? EXIT_FATAL : r->skipped ? EXIT_SKIPPED : 0;
+}
+
+/* A sharded database (issue 12): one process per shard, each with its own analyser, NER model
+ * and Xapian writer, so that every core works. Each reads all of the input and indexes the
+ * documents whose id falls to its shard (presse_db_shard_of), which is also where presse_db_put
+ * and presse_db_remove look for them. The processes report their counts on a pipe; this one
+ * prints the summary. */
+typedef struct shard_counts {
+  unsigned long long docs, bytes, dropped;
+  unsigned long skipped;
+} shard_counts;
+
+/* Standard input, read once here, for the shards' processes: a file each reopens at its start. */
+static FILE *stdin_copy(void) {
+  FILE *t = tmpfile();
+  if (!t) return NULL;
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) fwrite(chunk, 1, n, t);
+  fflush(t);
+  return t;
+}
+
+static int uses_stdin(char **paths, int npaths, char **jsonl, int njsonl) {
+  for (int i = 0; i < npaths; i++)
+    if (!strcmp(paths[i], "-")) return 1;
+  for (int i = 0; i < njsonl; i++)
+    if (!strcmp(jsonl[i], "-")) return 1;
+  return 0;
+}
+
+static int feeds_use_stdin(const run *r) {
+  for (int i = 0; i < r->nfeeds; i++)
+    if (!strcmp(r->feeds[i], "-")) return 1;
+  return 0;
+}
+
+static int cmd_add(const char *dbpath, run *r, char **paths, int npaths, char **jsonl, int njsonl,
+                   const presse_indexer_opts *opts);
+
+static int cmd_add_sharded(const char *dbpath, unsigned nshards, run *r, char **paths, int npaths, char **jsonl,
+                           int njsonl, const presse_indexer_opts *opts) {
+  if (npaths == 0 && njsonl == 0 && r->nfeeds == 0) {
+    fprintf(stderr, "%s: add: nothing to add (give files, directories, '-' or --jsonl FILE)\n", prog);
+    return EXIT_FATAL;
+  }
+  presse_db *db = NULL;
+  int rc = nshards ? presse_db_create(&db, dbpath, nshards) : presse_db_open(&db, dbpath, PRESSE_DB_WRITE);
+  if (rc != PRESSE_OK) {
+    fprintf(stderr, "%s: %s\n", prog, presse_db_errmsg(db));
+    presse_db_close(db);
+    return EXIT_FATAL;
+  }
+  unsigned n = presse_db_nshards(db);
+  char **spath = calloc(n, sizeof *spath);
+  for (unsigned i = 0; spath && i < n; i++) spath[i] = strdup(presse_db_shard_path(db, i));
+  presse_db_close(db); /* each shard's process opens its shard and takes its lock */
+  FILE *in = uses_stdin(paths, npaths, jsonl, njsonl) || feeds_use_stdin(r) ? stdin_copy() : NULL;
+  pid_t *pids = calloc(n, sizeof *pids);
+  int *fds = calloc(n, sizeof *fds);
+  if (!spath || !pids || !fds) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    return EXIT_FATAL;
+  }
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal; /* Ctrl-C reaches every process of the group: each commits, this one waits */
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  fflush(NULL);
+  for (unsigned k = 0; k < n; k++) {
+    int pfd[2];
+    if (pipe(pfd) != 0 || (pids[k] = fork()) < 0) {
+      fprintf(stderr, "%s: cannot start the process for shard %u: %s\n", prog, k, strerror(errno));
+      r->fatal = 1;
+      break;
+    }
+    if (pids[k] == 0) {
+      close(pfd[0]);
+      if (in) { /* a file description of its own, read from the start */
+        char p[64];
+        snprintf(p, sizeof p, "/proc/self/fd/%d", fileno(in));
+        int fd = open(p, O_RDONLY);
+        if (fd >= 0) dup2(fd, 0);
+        clearerr(stdin);
+      }
+      run c = *r;
+      c.shard = k;
+      c.nshards = n;
+      c.tty = 0; /* no progress line from the shards */
+      presse_indexer_opts o = *opts;
+      o.shard = k;
+      o.nshards = n;
+      int st = spath[k] ? cmd_add(spath[k], &c, paths, npaths, jsonl, njsonl, &o) : EXIT_FATAL;
+      shard_counts sc = {c.docs, c.bytes, c.dropped, c.skipped};
+      if (write(pfd[1], &sc, sizeof sc) != (ssize_t)sizeof sc) st = EXIT_FATAL;
+      _exit(st);
+    }
+    close(pfd[1]);
+    fds[k] = pfd[0];
+  }
+  shard_counts sum = {0, 0, 0, 0};
+  int status = r->fatal ? EXIT_FATAL : 0, killed = 0;
+  for (unsigned k = 0; k < n; k++) {
+    if (pids[k] <= 0) continue;
+    shard_counts sc;
+    ssize_t got;
+    while ((got = read(fds[k], &sc, sizeof sc)) < 0 && errno == EINTR) {
+    }
+    close(fds[k]);
+    int ws = 0;
+    while (waitpid(pids[k], &ws, 0) < 0 && errno == EINTR) {
+    }
+    int st = WIFEXITED(ws) ? WEXITSTATUS(ws) : EXIT_FATAL;
+    if (!WIFEXITED(ws)) {
+      fprintf(stderr, "%s: the process for shard %u ended by signal %d\n", prog, k, WTERMSIG(ws));
+      killed = 1;
+    }
+    if (got == (ssize_t)sizeof sc) {
+      sum.docs += sc.docs;
+      sum.bytes += sc.bytes;
+      sum.dropped += sc.dropped;
+      sum.skipped += sc.skipped;
+    }
+    if (st == 130) interrupted = 1;
+    else if (st > status) status = st;
+  }
+  if (in) fclose(in);
+  double secs = since(&t0);
+  presse_db_stats st;
+  int have = 0;
+  if (!killed && presse_db_open(&db, dbpath, PRESSE_DB_READ) == PRESSE_OK) have = presse_db_stats_get(db, &st) == PRESSE_OK;
+  presse_db_close(db);
+  if (!r->quiet) {
+    fprintf(stderr, "%s: indexed %llu documents, %.2f MB in %.2f s (%.2f MB/s) by %u shard processes", prog, sum.docs,
+            (double)sum.bytes / 1e6, secs, secs > 0 ? (double)sum.bytes / 1e6 / secs : 0.0, n);
+    if (sum.skipped) fprintf(stderr, "; %lu skipped", sum.skipped);
+    if (sum.dropped) fprintf(stderr, "; %llu over-long terms dropped", sum.dropped);
+    if (have) fprintf(stderr, "; %llu documents in %s", st.docs, dbpath);
+    fputc('\n', stderr);
+  }
+  for (unsigned i = 0; i < n; i++) free(spath[i]);
+  free(spath);
+  free(pids);
+  free(fds);
+  if (interrupted && status < EXIT_FATAL) {
+    fprintf(stderr, "%s: interrupted; what was indexed so far is committed\n", prog);
+    return 130;
+  }
+  return status;
+}
+
+/* Whether path is a sharded database (a folder with a Xapian stub, or a stub file). */
+static int is_sharded(const char *path) {
+  struct stat st;
+  if (stat(path, &st) != 0) return 0;
+  if (S_ISREG(st.st_mode)) return 1;
+  presse_buf stub = PRESSE_BUF_INIT;
+  presse_buf_printf(&stub, "%s/XAPIANDB", path);
+  int yes = stub.data && stat(stub.data, &st) == 0;
+  presse_buf_free(&stub);
+  return yes;
 }
 
 static int cmd_remove(const char *dbpath, char **ids, int n) {
@@ -480,8 +673,26 @@ static int cmd_stats(const char *dbpath) {
   printf("duplicates:      %llu (documents whose text another document already has; shown once in results)\n",
          st.duplicates);
   printf("size on disk:    %.2f MB\n", (double)st.disk_bytes / 1e6);
+  int status = 0;
+  unsigned n = presse_db_nshards(db);
+  if (n) printf("shards:          %u (a document lives in shard FNV-1a(its id term) mod %u)\n", n, n);
+  for (unsigned i = 0; i < n; i++) {
+    presse_db_stats ss;
+    if (presse_db_shard_stats_get(db, i, &ss) != PRESSE_OK) {
+      printf("  %-24s unavailable\n", presse_db_shard_name(db, i));
+      fprintf(stderr, "%s: %s\n", prog, presse_db_errmsg(db));
+      status = EXIT_FATAL;
+      continue;
+    }
+    printf("  %-24s %8llu documents %9llu terms %10.2f MB", presse_db_shard_name(db, i), ss.docs, ss.terms,
+           (double)ss.disk_bytes / 1e6);
+    if (ss.first_date)
+      printf("  %04u-%02u-%02u .. %04u-%02u-%02u", ss.first_date / 10000, ss.first_date / 100 % 100, ss.first_date % 100,
+             ss.last_date / 10000, ss.last_date / 100 % 100, ss.last_date % 100);
+    putchar('\n');
+  }
   presse_db_close(db);
-  return 0;
+  return status;
 }
 
 typedef struct list_ctx {
@@ -544,9 +755,12 @@ int main(int argc, char **argv) {
       {"json", no_argument, NULL, 'J'},         {"quiet", no_argument, NULL, 'q'},
       {"verbose", no_argument, NULL, 'v'},      {"follow-links", no_argument, NULL, 'L'},
       {"no-entities", no_argument, NULL, 'E'},  {"ner-model", required_argument, NULL, 'M'},
+      {"shards", required_argument, NULL, 'S'}, {"changesets", required_argument, NULL, 'C'},
       {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+  unsigned nshards = 0;
+  const char *changesets = NULL;
   char *dbpath = NULL;
-  presse_indexer_opts opts = {0, 0, 0, NULL};
+  presse_indexer_opts opts = {0};
   run r;
   memset(&r, 0, sizeof r);
   r.stdin_fmt = PRESSE_FMT_AUTO;
@@ -574,6 +788,23 @@ int main(int argc, char **argv) {
           fprintf(stderr, "%s: --max-size: '%s' is not a positive number of bytes\n", prog, optarg);
           return EXIT_FATAL;
         }
+        break;
+      case 'S': {
+        unsigned long v = strtoul(optarg, &end, 10);
+        if (*end || *optarg == '-' || v < 1 || v > 1024) {
+          fprintf(stderr, "%s: --shards: '%s' is not a number from 1 to 1024\n", prog, optarg);
+          return EXIT_FATAL;
+        }
+        nshards = (unsigned)v;
+        break;
+      }
+      case 'C':
+        strtoul(optarg, &end, 10);
+        if (*end || !*optarg || *optarg == '-') {
+          fprintf(stderr, "%s: --changesets: '%s' is not a number\n", prog, optarg);
+          return EXIT_FATAL;
+        }
+        changesets = optarg;
         break;
       case 'j':
         jsonl[njsonl++] = optarg;
@@ -630,11 +861,17 @@ int main(int argc, char **argv) {
     return EXIT_FATAL;
   }
   if (!dbpath) dbpath = presse_path_default_db();
+  /* Xapian's writer keeps this many changesets per database: what xapian-replicate ships to a
+   * replica instead of whole copies (README, "On several machines"). */
+  if (changesets) setenv("XAPIAN_MAX_CHANGESETS", changesets, 1);
+  else if (!getenv("XAPIAN_MAX_CHANGESETS")) setenv("XAPIAN_MAX_CHANGESETS", "10", 1);
   r.tty = isatty(2);
   const char *cmd = argv[optind];
   char **rest = argv + optind + 1;
   int nrest = argc - optind - 1;
-  if (!strcmp(cmd, "add")) status = cmd_add(dbpath, &r, rest, nrest, jsonl, njsonl, &opts);
+  if (!strcmp(cmd, "add") && (nshards || is_sharded(dbpath)))
+    status = cmd_add_sharded(dbpath, nshards, &r, rest, nrest, jsonl, njsonl, &opts);
+  else if (!strcmp(cmd, "add")) status = cmd_add(dbpath, &r, rest, nrest, jsonl, njsonl, &opts);
   else if (!strcmp(cmd, "remove") || !strcmp(cmd, "rm")) status = cmd_remove(dbpath, rest, nrest);
   else if (!strcmp(cmd, "stats")) status = cmd_stats(dbpath);
   else if (!strcmp(cmd, "list")) status = cmd_list(dbpath, json);

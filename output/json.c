@@ -159,6 +159,13 @@ int presse_output_json(presse_analyzer *a, const presse_result *r, const presse_
   json_object_set_new(doc, "all_words", json_boolean(r->total_all > 0)); /* false: no hit has every word */
   json_object_set_new(doc, "hits", hits);
   json_object_set_new(doc, "suggestion", o->suggestion ? json_string(o->suggestion) : json_null());
+  if (o->partial || presse_hits_partial(r->hits)) { /* a sharded database with shards down */
+    json_t *failed = json_array();
+    for (size_t i = 0; i < presse_hits_nfailed(r->hits); i++)
+      json_array_append_new(failed, json_string(presse_hits_failed(r->hits, i)));
+    json_object_set_new(doc, "partial", json_boolean(presse_hits_partial(r->hits)));
+    json_object_set_new(doc, "failed_shards", failed);
+  }
   if (o->facets) {
     json_t *facets = json_object();
     for (size_t t = 0; t < sizeof facet_types / sizeof *facet_types; t++) {

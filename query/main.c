@@ -44,6 +44,8 @@ static void usage(FILE *f) {
           "  --facets             the most frequent persons, organisations and places among ALL hits\n"
           "  --no-collapse        show every copy of a release (by default the same text, as HTML and\n"
           "                       PDF or added twice, is one hit with a count of its copies)\n"
+          "  --partial            sharded database: when shards are down, show the results of the\n"
+          "                       others, marked as partial, instead of failing\n"
           "  --color auto|always|never   bold highlights (auto: when stdout is a terminal;\n"
           "                       otherwise highlights are marked **like this**)\n"
           "  -h, --help\n"
@@ -147,7 +149,7 @@ int main(int argc, char **argv) {
       {"offset", required_argument, NULL, 'o'}, {"sort", required_argument, NULL, 's'},
       {"json", no_argument, NULL, 'j'},       {"color", required_argument, NULL, 'c'},
       {"facets", no_argument, NULL, 'F'},     {"help", no_argument, NULL, 'h'},
-      {"no-collapse", no_argument, NULL, 'N'},
+      {"no-collapse", no_argument, NULL, 'N'}, {"partial", no_argument, NULL, 'P'},
       {NULL, 0, NULL, 0}};
   char *dbpath = NULL;
   presse_search_opts so = {.limit = 10};
@@ -184,6 +186,9 @@ int main(int argc, char **argv) {
         break;
       case 'N':
         so.no_collapse = 1;
+        break;
+      case 'P':
+        so.partial = 1;
         break;
       case 'c':
         if (!strcmp(optarg, "always")) color = 1;
@@ -258,13 +263,19 @@ int main(int argc, char **argv) {
   }
   hits = res.hits;
   size_t n = presse_hits_count(hits);
+  if (presse_hits_partial(hits)) { /* the terminal says so, whatever the format */
+    fprintf(stderr, "%s: partial results: shard%s", prog, presse_hits_nfailed(hits) == 1 ? "" : "s");
+    for (size_t i = 0; i < presse_hits_nfailed(hits); i++)
+      fprintf(stderr, "%s %s", i ? "," : "", presse_hits_failed(hits, i));
+    fprintf(stderr, " did not answer\n");
+  }
   char *suggestion = NULL;
   if (res.total_all == 0) presse_suggest(db, an, q, qtext.data, &suggestion);
 
   if (json) {
     /* the one JSON writer that presse-serve's /api/search uses too (output/json.c) */
     presse_output_opts oo = {.query = qtext.data, .offset = so.offset, .limit = so.limit, .facets = so.facets,
-                             .suggestion = suggestion, .indent = 1};
+                             .suggestion = suggestion, .indent = 1, .partial = so.partial};
     char *js = NULL;
     int orc = presse_output_json(an, &res, &oo, &js);
     if (orc == PRESSE_OK) puts(js);

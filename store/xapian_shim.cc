@@ -8,11 +8,16 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -51,12 +56,30 @@ struct presse_writer {
   std::string err;
 };
 
+// One shard as a Xapian stub file lists it (issue 12): a local database or a xapian-tcpsrv.
+struct shard_spec {
+  bool remote = false;
+  std::string path;  // local: the shard's directory, relative names resolved against the stub's
+  std::string host;  // remote
+  unsigned port = 0;
+  std::string name;  // as the stub spells it ("shard0", "127.0.0.1:7001"), for messages and stats
+};
+
 struct presse_db {
-  std::unique_ptr<Xapian::Database> db;  // the WritableDatabase when writable
+  std::unique_ptr<Xapian::Database> db;  // the WritableDatabase when writable; over shards, all of them combined
   Xapian::WritableDatabase *wdb = nullptr;
   std::unique_ptr<presse_writer> writer;  // started by the first presse_db_put
   std::string path;
   std::string err;
+  // A sharded database (a folder with a XAPIANDB stub, or a stub file): its shards in stub order.
+  // Reading: sub[i] is shard i, null while it is down (suberr[i] says why), and db combines those
+  // that are up. Writing: one handle per shard (wsub), each with its own writer thread.
+  std::string stub;
+  std::vector<shard_spec> shards;
+  std::vector<std::unique_ptr<Xapian::Database>> sub;
+  std::vector<std::string> suberr;
+  std::vector<std::chrono::steady_clock::time_point> downat;  // when a shard was last found down
+  std::vector<presse_db *> wsub;
 };
 
 // A hit's stored data decoded (on first use: most callers read a page's fields, some none).
@@ -91,6 +114,7 @@ struct presse_hits {
   std::vector<facet> facets;
   // presse-serve: matches per month (YYYYMM, ascending) beside the facets
   std::vector<std::pair<unsigned, unsigned long long>> months;
+  std::vector<std::string> failed;  // shards left out of a partial result (opts->partial)
 };
 
 namespace {
@@ -146,6 +170,21 @@ int guard_nodrain(presse_db *db, F &&f) {
   return catch_all(std::string(), unused, f);
 }
 
+void add_entity_values(Xapian::Document &xd, const char *v, size_t len);  // below, with the facets
+
+// The folded issuer name of the document's XISSUER term (not an XISSUERW name-word term: folded
+// names never start with a capital) into its slot, for the issuer facet.
+void add_issuer_value(Xapian::Document &xd, const presse_doc *d) {
+  for (size_t i = 0; i < d->npost; i++) {
+    const presse_posting &p = d->post[i];
+    const char *t = d->arena.data + p.off;
+    if (p.len > 7 && !std::memcmp(t, "XISSUER", 7) && t[7] != 'W') {
+      xd.add_value(PRESSE_SLOT_ISSUER, std::string(t + 7, p.len - 7));
+      return;
+    }
+  }
+}
+
 // The Xapian document of a presse document: its terms with their positions and wdf, the values,
 // the data. Built on the caller's thread: Xapian's side is the larger half of indexing.
 Xapian::Document xapian_doc(const presse_doc *d) {
@@ -163,8 +202,12 @@ Xapian::Document xapian_doc(const presse_doc *d) {
   }
   xd.add_boolean_term(std::string(d->id_term.data, d->id_term.len));
   if (d->date[0]) xd.add_value(PRESSE_SLOT_DATE, d->date);
-  if (d->entities.len) xd.add_value(PRESSE_SLOT_ENTITIES, std::string(d->entities.data, d->entities.len));
+  if (d->entities.len) {
+    xd.add_value(PRESSE_SLOT_ENTITIES, std::string(d->entities.data, d->entities.len));
+    add_entity_values(xd, d->entities.data, d->entities.len);
+  }
   if (d->fingerprint[0]) xd.add_value(PRESSE_SLOT_FINGERPRINT, d->fingerprint);
+  add_issuer_value(xd, d);
   xd.set_data(std::string(d->data.data ? d->data.data : "", d->data.len));
   return xd;
 }
@@ -182,6 +225,13 @@ int take_failure(presse_db *db, presse_writer *w) {
 
 // Waits until the writer thread has stored every queued document; passes on its first failure.
 int drain(presse_db *db) {
+  if (db) {
+    for (presse_db *s : db->wsub)  // a sharded database: every shard's writer thread
+      if (int rc = drain(s)) {
+        db->err = s->err;
+        return rc;
+      }
+  }
   presse_writer *w = db ? db->writer.get() : nullptr;
   if (!w) return PRESSE_OK;
   std::unique_lock<std::mutex> lk(w->mu);
@@ -357,73 +407,42 @@ unsigned long long count_of(const Xapian::MSet &ms, Xapian::doccount atleast, bo
   return *exact ? lo : ms.get_matches_estimated();
 }
 
-// Counts the entities of every matching document from the entity value slot. A MatchSpy sees
-// each candidate the matcher accepts; with check_at_least = doccount that is all of them, so
-// the counts are exact, not estimated from the first page.
-class EntitySpy : public Xapian::MatchSpy {
- public:
-  struct tally {
-    unsigned long long docs = 0, mentions = 0;
-  };
-  std::map<std::string, tally> counts;  // "TYPE\tname"
-  void operator()(const Xapian::Document &doc, double) override {
-    std::string v = doc.get_value(PRESSE_SLOT_ENTITIES);
-    size_t at = 0;
-    while (at < v.size()) {
-      size_t nl = v.find('\n', at);
-      if (nl == std::string::npos) nl = v.size();
-      size_t tab = v.rfind('\t', nl);
-      if (nl > at && tab != std::string::npos && tab > at) {
-        tally &t = counts[v.substr(at, tab - at)];
-        t.docs++;
-        t.mentions += std::strtoull(v.c_str() + tab + 1, nullptr, 10);
+// presse-serve's facets beside the entities, on value slots too, so that remote shards count
+// them with ValueCountMatchSpy: the issuer (slot PRESSE_SLOT_ISSUER: the folded name of its
+// XISSUER term) and the month (slot 0's YYYYMMDD, counted per day and summed per month).
+struct issuer_month_facets {
+  Xapian::ValueCountMatchSpy issuers{PRESSE_SLOT_ISSUER}, days{PRESSE_SLOT_DATE};
+  void attach(Xapian::Enquire &enq) {
+    enq.add_matchspy(&issuers);
+    enq.add_matchspy(&days);
+  }
+  // The n most frequent issuers as facets of type "ISSUER", named as the first document with that
+  // issuer spells it, and every month in order.
+  void collect(Xapian::Database &x, unsigned n, presse_hits &h) const {
+    std::vector<std::pair<std::string, unsigned long long>> f;
+    for (auto v = issuers.values_begin(); v != issuers.values_end(); ++v) f.push_back({*v, v.get_termfreq()});
+    std::stable_sort(f.begin(), f.end(), [](const auto &a, const auto &b) { return a.second > b.second; });
+    if (f.size() > n) f.resize(n);
+    for (auto &kv : f) {
+      std::string term = "XISSUER" + kv.first;
+      auto p = x.postlist_begin(term);
+      std::string name;
+      if (p != x.postlist_end(term)) {
+        std::string data = x.get_document(*p).get_data();
+        json_t *j = json_loadb(data.data(), data.size(), 0, nullptr);
+        const char *v = json_string_value(json_object_get(j, PRESSE_STORED_ISSUER));
+        if (v) name = v;
+        json_decref(j);
       }
-      at = nl + 1;
+      if (name.empty()) name = kv.first;
+      h.facets.push_back({"ISSUER", name, kv.second});
     }
+    std::map<unsigned, unsigned long long> months;
+    for (auto v = days.values_begin(); v != days.values_end(); ++v)
+      if ((*v).size() == 8) months[(unsigned)std::strtoul((*v).substr(0, 6).c_str(), nullptr, 10)] += v.get_termfreq();
+    h.months.assign(months.begin(), months.end());
   }
 };
-
-// presse-serve's facets beside the entities: the issuer of every matching document (its
-// XISSUER term; the XISSUERW name-word terms have a capital after the prefix, folded names never
-// do) and its month (value slot 0), for the issuer facet and the month histogram.
-class IssuerMonthSpy : public Xapian::MatchSpy {
- public:
-  std::map<std::string, unsigned long long> issuers;  // XISSUER term -> documents
-  std::map<unsigned, unsigned long long> months;      // YYYYMM -> documents
-  void operator()(const Xapian::Document &doc, double) override {
-    std::string d = doc.get_value(PRESSE_SLOT_DATE);
-    if (d.size() == 8) months[(unsigned)std::strtoul(d.substr(0, 6).c_str(), nullptr, 10)]++;
-    auto t = doc.termlist_begin();
-    t.skip_to("XISSUER");
-    for (; t != doc.termlist_end(); ++t) {
-      const std::string &term = *t;
-      if (term.compare(0, 7, "XISSUER") != 0) break;
-      if (term.size() > 7 && term[7] != 'W') issuers[term]++;
-    }
-  }
-};
-
-// The spy's counts into h: the n most frequent issuers as facets of type "ISSUER", named as the
-// first document with that issuer spells it (its stored data), and every month in order.
-void issuer_month_facets(Xapian::Database &x, const IssuerMonthSpy &spy, unsigned n, presse_hits &h) {
-  std::vector<std::pair<std::string, unsigned long long>> f(spy.issuers.begin(), spy.issuers.end());
-  std::stable_sort(f.begin(), f.end(), [](const auto &a, const auto &b) { return a.second > b.second; });
-  if (f.size() > n) f.resize(n);
-  for (auto &kv : f) {
-    auto p = x.postlist_begin(kv.first);
-    std::string name;
-    if (p != x.postlist_end(kv.first)) {
-      std::string data = x.get_document(*p).get_data();
-      json_t *j = json_loadb(data.data(), data.size(), 0, nullptr);
-      const char *v = json_string_value(json_object_get(j, PRESSE_STORED_ISSUER));
-      if (v) name = v;
-      json_decref(j);
-    }
-    if (name.empty()) name = kv.first.substr(7);
-    h.facets.push_back({"ISSUER", name, kv.second});
-  }
-  h.months.assign(spy.months.begin(), spy.months.end());
-}
 
 unsigned long long dir_bytes(const std::string &path) {
   unsigned long long n = 0;
@@ -435,6 +454,321 @@ unsigned long long dir_bytes(const std::string &path) {
   }
   return n;
 }
+
+// ---- Sharded databases (issue 12) ----
+// A sharded database is a folder of Xapian databases (shard0, shard1, ...) with a Xapian stub
+// file XAPIANDB beside them ("auto shard0" per line), or any stub file, which may also list
+// shards behind xapian-tcpsrv ("remote HOST:PORT"). Plain Xapian opens either; presse reads the
+// stub itself to open remote shards with its own timeouts, to name a shard that fails and to
+// search on without it when asked. Documents go to shard FNV-1a(id term) mod N, so a re-added
+// document replaces itself in its own shard and remove finds it there.
+
+constexpr unsigned kMaxShards = 1024;
+
+// The stub of path, if path is a sharded database: a folder with XAPIANDB, or a regular file.
+bool stub_of(const std::string &path, std::string &stub) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    std::string s = path + "/XAPIANDB";
+    if (std::filesystem::is_regular_file(s, ec)) {
+      stub = s;
+      return true;
+    }
+    return false;
+  }
+  if (std::filesystem::is_regular_file(path, ec)) {
+    stub = path;
+    return true;
+  }
+  return false;
+}
+
+// Parses a Xapian stub file (the subset presse writes and documents): blank lines, '#' comments,
+// "auto|glass|chert PATH" (relative to the stub's folder) and "remote HOST:PORT".
+int read_stub(const std::string &stub, std::vector<shard_spec> &out, std::string &err) {
+  FILE *f = std::fopen(stub.c_str(), "r");
+  if (!f) {
+    err = "cannot read the stub file '" + stub + "': " + std::strerror(errno);
+    return PRESSE_EIO;
+  }
+  std::string base = std::filesystem::path(stub).parent_path().string();
+  char buf[4096];
+  unsigned lineno = 0;
+  int rc = PRESSE_OK;
+  while (rc == PRESSE_OK && std::fgets(buf, sizeof buf, f)) {
+    lineno++;
+    std::string line(buf);
+    while (!line.empty() && std::isspace((unsigned char)line.back())) line.pop_back();
+    size_t a = 0;
+    while (a < line.size() && std::isspace((unsigned char)line[a])) a++;
+    if (a == line.size() || line[a] == '#') continue;
+    size_t sp = line.find_first_of(" \t", a);
+    std::string kind = line.substr(a, sp == std::string::npos ? std::string::npos : sp - a);
+    std::string arg = sp == std::string::npos ? "" : line.substr(line.find_first_not_of(" \t", sp));
+    auto bad = [&](const std::string &why) {
+      err = "stub file '" + stub + "', line " + std::to_string(lineno) + ": " + why;
+      rc = PRESSE_EINVAL;
+    };
+    shard_spec s;
+    s.name = arg;
+    if (arg.empty()) {
+      bad("'" + kind + "' needs an argument");
+    } else if (kind == "auto" || kind == "glass" || kind == "chert") {
+      s.path = arg[0] == '/' || base.empty() ? arg : base + "/" + arg;
+      out.push_back(s);
+    } else if (kind == "remote") {
+      size_t colon = arg.rfind(':');
+      char *end = nullptr;
+      unsigned long port = colon == std::string::npos ? 0 : std::strtoul(arg.c_str() + colon + 1, &end, 10);
+      if (colon == std::string::npos || colon == 0 || !end || *end || port == 0 || port > 65535)
+        bad("'remote " + arg + "' is not HOST:PORT (presse speaks to xapian-tcpsrv only)");
+      else {
+        s.remote = true;
+        s.host = arg.substr(0, colon);
+        s.port = (unsigned)port;
+        out.push_back(s);
+      }
+    } else {
+      bad("unknown database type '" + kind + "' (auto, glass, chert or remote)");
+    }
+  }
+  std::fclose(f);
+  if (rc == PRESSE_OK && out.empty()) {
+    err = "stub file '" + stub + "' lists no shards";
+    rc = PRESSE_EINVAL;
+  }
+  if (rc == PRESSE_OK && out.size() > kMaxShards) {
+    err = "stub file '" + stub + "' lists more than " + std::to_string(kMaxShards) + " shards";
+    rc = PRESSE_EINVAL;
+  }
+  return rc;
+}
+
+// How long a remote shard may take to connect and to answer each message, in milliseconds:
+// $PRESSE_SHARD_TIMEOUT, else 10 s (Xapian's default). A shard that takes longer is down.
+unsigned shard_timeout_ms() {
+  const char *e = std::getenv("PRESSE_SHARD_TIMEOUT");
+  char *end = nullptr;
+  unsigned long v = e && *e ? std::strtoul(e, &end, 10) : 0;
+  return v > 0 && end && !*end && v < 3600000 ? (unsigned)v : 10000;
+}
+
+Xapian::Database open_shard(const shard_spec &s) {
+  if (!s.remote) return Xapian::Database(s.path);
+  unsigned t = shard_timeout_ms();
+  return Xapian::Remote::open(s.host, s.port, t, t);
+}
+
+std::string shard_label(const presse_db *db, size_t i) {
+  return "shard " + std::to_string(i + 1) + " of " + std::to_string(db->shards.size()) + " ('" + db->shards[i].name +
+         "' in " + db->stub + ")";
+}
+
+// Rebuilds the combined database from the shards that are up.
+void combine(presse_db *db) {
+  std::unique_ptr<Xapian::Database> all(new Xapian::Database);
+  for (auto &s : db->sub)
+    if (s) all->add_database(*s);
+  db->db = std::move(all);
+}
+
+// (Re)connects shard i; false and the reason in suberr[i] when it is down.
+bool connect_shard(presse_db *db, size_t i) {
+  std::string err;
+  int rc = catch_all(db->shards[i].name, err, [&] {
+    std::unique_ptr<Xapian::Database> d(new Xapian::Database(open_shard(db->shards[i])));
+    if (db->shards[i].remote) d->get_doccount();  // a round trip: the server answers
+    db->sub[i] = std::move(d);
+    return (int)PRESSE_OK;
+  });
+  if (rc == PRESSE_OK) return true;
+  db->sub[i].reset();
+  db->suberr[i] = err;
+  db->downat[i] = std::chrono::steady_clock::now();
+  return false;
+}
+
+// Opens every shard of a stub for reading. Shards that are down are left out (a search may go on
+// without them when asked); it fails only when none is up.
+int open_shards_read(presse_db *db) {
+  db->sub.resize(db->shards.size());
+  db->suberr.assign(db->shards.size(), std::string());
+  db->downat.resize(db->shards.size());
+  size_t up = 0;
+  for (size_t i = 0; i < db->shards.size(); i++) up += connect_shard(db, i);
+  if (!up) {
+    db->err = shard_label(db, 0) + " is unavailable: " + db->suberr[0];
+    return PRESSE_EDB;
+  }
+  combine(db);
+  return PRESSE_OK;
+}
+
+// Reconnects the shards that were down; then, unless partial results are allowed, every shard
+// must be up: the error names the first that is not.
+int shards_ready(presse_db *db, bool partial) {
+  bool changed = false;
+  auto now = std::chrono::steady_clock::now();
+  for (size_t i = 0; i < db->sub.size(); i++)  // not again within a second: a dead host costs a timeout
+    if (!db->sub[i] && now - db->downat[i] >= std::chrono::seconds(1) && connect_shard(db, i)) changed = true;
+  if (changed) combine(db);
+  size_t up = 0;
+  for (size_t i = 0; i < db->sub.size(); i++) {
+    if (db->sub[i]) {
+      up++;
+    } else if (!partial) {
+      db->err = shard_label(db, i) + " is unavailable: " + db->suberr[i];
+      return PRESSE_EDB;
+    }
+  }
+  if (!up) {
+    db->err = "no shard of " + db->stub + " is available: " + db->suberr[0];
+    return PRESSE_EDB;
+  }
+  return PRESSE_OK;
+}
+
+// Runs f over the combined shards. A network error (a shard server gone, or a connection that
+// xapian-tcpsrv dropped when idle) reconnects every remote shard and runs f again; the shards
+// that do not answer are marked down, so the error names them, or with partial, f runs on the
+// others. failed gets the shards left out.
+template <typename F>
+int over_shards(presse_db *db, bool partial, std::vector<std::string> *failed, F &&f) {
+  if (db->shards.empty() || db->wdb || !db->wsub.empty()) return f();
+  for (int attempt = 0;; attempt++) {
+    if (int rc = shards_ready(db, partial)) return rc;
+    try {
+      int rc = f();
+      if (failed)
+        for (size_t i = 0; i < db->sub.size(); i++)
+          if (!db->sub[i]) failed->push_back(db->shards[i].name);
+      return rc;
+    } catch (const Xapian::NetworkError &) {
+      if (attempt >= 2) throw;
+      for (size_t i = 0; i < db->sub.size(); i++)
+        if (db->shards[i].remote) connect_shard(db, i);
+      combine(db);
+    }
+  }
+}
+
+// Every shard must be up for what is not a search (stats, list, terms).
+template <typename F>
+int all_shards(presse_db *db, F &&f) {
+  return over_shards(db, false, nullptr, f);
+}
+
+// 64-bit FNV-1a of the id term, modulo the shard count: the shard a document lives in.
+unsigned shard_of_term(const char *term, size_t len, unsigned n) {
+  unsigned long long h = 1469598103934665603ull;
+  for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)term[i]) * 1099511628211ull;
+  return n ? (unsigned)(h % n) : 0;
+}
+
+// Opens a local sharded database for writing: one handle per shard.
+int open_shards_write(presse_db *db) {
+  for (const auto &s : db->shards)
+    if (s.remote) {
+      db->err = "'" + db->path + "' lists the remote shard '" + s.name +
+                "': index on that shard's machine (presse-index --db SHARD add ...)";
+      return PRESSE_EINVAL;
+    }
+  std::unique_ptr<Xapian::Database> all(new Xapian::Database);
+  for (const auto &s : db->shards) {
+    presse_db *sub = nullptr;
+    int rc = presse_db_open(&sub, s.path.c_str(), PRESSE_DB_WRITE);
+    if (rc != PRESSE_OK) {
+      db->err = "shard '" + s.name + "' of " + db->path + ": " + presse_db_errmsg(sub);
+      presse_db_close(sub);
+      return rc;
+    }
+    db->wsub.push_back(sub);
+    all->add_database(*sub->db);
+  }
+  db->db = std::move(all);
+  return PRESSE_OK;
+}
+
+// Runs f on every shard's handle of a writable sharded database; the first failure wins.
+template <typename F>
+int each_wshard(presse_db *db, F &&f) {
+  int first = PRESSE_OK;
+  for (presse_db *s : db->wsub) {
+    int rc = f(s);
+    if (rc && !first) {
+      first = rc;
+      db->err = s->err;
+    }
+  }
+  return first;
+}
+
+// ---- Facets on value slots ----
+// Entity facets are counted by Xapian's own ValueCountMatchSpy, which xapian-tcpsrv runs on each
+// shard and whose counts the client adds up (a custom MatchSpy is refused by remote shards).
+// A ValueCountMatchSpy counts one value per slot and document, so the k-th entity of a document
+// (by mentions) is in slot PRESSE_SLOT_ENTITY0 + k, one spy per slot in use, and an entity's
+// count is the sum over the slots: exact, as no document names an entity twice.
+void add_entity_values(Xapian::Document &xd, const char *v, size_t len) {
+  struct ent {
+    std::string key;  // "TYPE\tname"
+    unsigned long mentions;
+  };
+  std::vector<ent> es;
+  size_t at = 0;
+  while (at < len) {
+    const char *nl = (const char *)std::memchr(v + at, '\n', len - at);
+    size_t end = nl ? (size_t)(nl - v) : len;
+    std::string line(v + at, end - at);
+    size_t tab = line.rfind('\t');
+    if (tab != std::string::npos && tab > 0) es.push_back({line.substr(0, tab), std::strtoul(line.c_str() + tab + 1, nullptr, 10)});
+    at = end + 1;
+  }
+  std::stable_sort(es.begin(), es.end(), [](const ent &a, const ent &b) { return a.mentions > b.mentions; });
+  for (size_t k = 0; k < es.size() && k < PRESSE_ENTITY_SLOTS; k++) xd.add_value(PRESSE_SLOT_ENTITY0 + (unsigned)k, es[k].key);
+}
+
+// The entity slots that some document fills (slot k is filled only where slot k-1 is).
+unsigned entity_slots_used(const Xapian::Database &x) {
+  unsigned n = 0;
+  while (n < PRESSE_ENTITY_SLOTS && x.get_value_freq(PRESSE_SLOT_ENTITY0 + n) > 0) n++;
+  return n;
+}
+
+struct entity_facets {
+  std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+  void attach(Xapian::Enquire &enq, const Xapian::Database &x) {
+    for (unsigned k = 0, n = entity_slots_used(x); k < n; k++) {
+      spies.emplace_back(new Xapian::ValueCountMatchSpy(PRESSE_SLOT_ENTITY0 + k));
+      enq.add_matchspy(spies.back().get());
+    }
+  }
+  // The keep most frequent entities of each type into h: most documents first; among equals, the
+  // more prominent (a lower slot is a higher rank by mentions in its document), then by name.
+  void collect(unsigned keep, presse_hits &h) const {
+    struct tally {
+      unsigned long long docs = 0, prominence = 0;
+    };
+    std::map<std::string, tally> counts;  // "TYPE\tname"
+    for (size_t k = 0; k < spies.size(); k++)
+      for (auto v = spies[k]->values_begin(); v != spies[k]->values_end(); ++v) {
+        tally &t = counts[*v];
+        t.docs += v.get_termfreq();
+        t.prominence += v.get_termfreq() * (PRESSE_ENTITY_SLOTS - k);
+      }
+    for (const char *type : {"PER", "ORG", "LOC"}) {
+      std::vector<std::pair<presse_hits::facet, unsigned long long>> f;
+      std::string pre = std::string(type) + "\t";
+      for (auto it = counts.lower_bound(pre); it != counts.end() && it->first.compare(0, pre.size(), pre) == 0; ++it)
+        f.push_back({{type, it->first.substr(pre.size()), it->second.docs}, it->second.prominence});
+      std::stable_sort(f.begin(), f.end(), [](const auto &x, const auto &y) {
+        return x.first.count != y.first.count ? x.first.count > y.first.count : x.second > y.second;
+      });
+      if (f.size() > keep) f.resize(keep);
+      for (auto &x : f) h.facets.push_back(x.first);
+    }
+  }
+};
 
 }  // namespace
 
@@ -451,6 +785,10 @@ int presse_db_open(presse_db **out, const char *path, int mode) {
   }
   *out = db;
   return guard(db, [&] {
+    if (stub_of(path, db->stub)) {  // a sharded database
+      if (int rc = read_stub(db->stub, db->shards, db->err)) return rc;
+      return mode == PRESSE_DB_WRITE ? open_shards_write(db) : open_shards_read(db);
+    }
     if (mode == PRESSE_DB_WRITE) {
       auto *w = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
       db->db.reset(w);
@@ -482,10 +820,12 @@ void presse_db_close(presse_db *db) {
   guard_nodrain(db, [&] {
     drain(db);  // a failure was reported by the calls before, or goes with the handle
     if (db->wdb) db->wdb->commit();
-    if (db->db) db->db->close();
+    if (db->db && db->wsub.empty()) db->db->close();
     return (int)PRESSE_OK;
   });
   stop_writer(db);
+  db->db.reset();  // before the shards it reads
+  for (presse_db *s : db->wsub) presse_db_close(s);
   delete db;
 }
 
@@ -494,15 +834,42 @@ const char *presse_db_errmsg(const presse_db *db) {
   return db->err.empty() ? "no error" : db->err.c_str();
 }
 
+// After xapian-replicate shipped a whole copy, the revision an open reader has is gone and
+// reopen() fails (DatabaseNotFoundError, or an opening error): the reader opens the path again,
+// which the replica's stub now points at the new copy.
+static void reopen_or_open(std::unique_ptr<Xapian::Database> &d, const std::function<Xapian::Database()> &open) {
+  try {
+    d->reopen();
+  } catch (const Xapian::DatabaseNotFoundError &) {
+    d.reset(new Xapian::Database(open()));
+  } catch (const Xapian::DatabaseOpeningError &) {
+    d.reset(new Xapian::Database(open()));
+  }
+}
+
 int presse_db_reopen(presse_db *db) {
   return guard_read(db, [&] {
-    if (!db->wdb) db->db->reopen();
+    if (db->wdb || !db->wsub.empty()) return (int)PRESSE_OK;
+    if (db->shards.empty()) {
+      reopen_or_open(db->db, [&] { return Xapian::Database(db->path); });
+      return (int)PRESSE_OK;
+    }
+    for (size_t i = 0; i < db->sub.size(); i++) {  // each shard; one that fails is down until it is back
+      if (!db->sub[i]) continue;
+      std::string err;
+      if (catch_all(db->shards[i].name, err, [&] {
+            reopen_or_open(db->sub[i], [&] { return open_shard(db->shards[i]); });
+            return (int)PRESSE_OK;
+          }))
+        connect_shard(db, i);
+    }
+    combine(db);
     return (int)PRESSE_OK;
   });
 }
 
 static int need_writable(presse_db *db) {
-  if (db->wdb) return PRESSE_OK;
+  if (db->wdb || !db->wsub.empty()) return PRESSE_OK;
   db->err = "database '" + db->path + "' is open read-only";
   return PRESSE_EINVAL;
 }
@@ -541,6 +908,12 @@ static int enqueue(presse_db *db, queued_doc &job) {
 
 int presse_db_put(presse_db *db, const presse_doc *d) {
   if (int rc = need_writable(db)) return rc;
+  if (!db->wsub.empty()) {  // to its shard's writer thread
+    presse_db *s = db->wsub[shard_of_term(d->id_term.data, d->id_term.len, (unsigned)db->wsub.size())];
+    int rc = presse_db_put(s, d);
+    if (rc) db->err = s->err;
+    return rc;
+  }
   return guard_nodrain(db, [&] {
     queued_doc qd;
     qd.idterm.assign(d->id_term.data, d->id_term.len);
@@ -551,6 +924,7 @@ int presse_db_put(presse_db *db, const presse_doc *d) {
 
 int presse_db_commit_queued(presse_db *db) {
   if (int rc = need_writable(db)) return rc;
+  if (!db->wsub.empty()) return each_wshard(db, presse_db_commit_queued);
   return guard_nodrain(db, [&] {
     queued_doc marker;
     marker.commit = true;
@@ -564,6 +938,12 @@ int presse_db_remove(presse_db *db, const char *id) {
   if (presse_doc_id_term(id, &t) != PRESSE_OK) return PRESSE_ENOMEM;
   std::string term(t.data, t.len);
   presse_buf_free(&t);
+  if (!db->wsub.empty()) {
+    presse_db *s = db->wsub[shard_of_term(term.data(), term.size(), (unsigned)db->wsub.size())];
+    int rc = presse_db_remove(s, id);
+    if (rc) db->err = s->err;
+    return rc;
+  }
   return guard(db, [&] {
     if (!db->wdb->term_exists(term)) {
       db->err = std::string("no document with id '") + id + "'";
@@ -576,6 +956,7 @@ int presse_db_remove(presse_db *db, const char *id) {
 
 int presse_db_commit(presse_db *db) {
   if (int rc = need_writable(db)) return rc;
+  if (!db->wsub.empty()) return each_wshard(db, presse_db_commit);
   return guard(db, [&] {
     db->wdb->commit();
     return (int)PRESSE_OK;
@@ -584,6 +965,7 @@ int presse_db_commit(presse_db *db) {
 
 int presse_db_cancel(presse_db *db) {
   if (int rc = need_writable(db)) return rc;
+  if (!db->wsub.empty()) return each_wshard(db, presse_db_cancel);
   return guard(db, [&] {
     db->wdb->begin_transaction(false);
     db->wdb->cancel_transaction();
@@ -591,15 +973,14 @@ int presse_db_cancel(presse_db *db) {
   });
 }
 
-int presse_db_stats_get(presse_db *db, presse_db_stats *out) {
-  std::memset(out, 0, sizeof *out);
-  // the two walks keep their place across tries (guard_read)
+// The statistics of one Xapian database (one shard, or all combined); path for the size on disk.
+// The two walks keep their place across tries (guard_read reopens after a writer's commit).
+struct stats_walk {
   unsigned long long progress = 0, terms = 0, with = 0;
   std::string last_term;
   Xapian::docid next_fp = 0;
   std::unordered_set<std::string> seen;
-  return guard_read(db, [&] {
-    Xapian::Database &x = *db->db;
+  int run(Xapian::Database &x, const std::string &path, presse_db_stats *out) {
     out->docs = x.get_doccount();
     out->avg_length = x.get_avlength();
     out->positions = (unsigned long long)(out->avg_length * (double)out->docs + 0.5);
@@ -616,7 +997,7 @@ int presse_db_stats_get(presse_db *db, presse_db_stats *out) {
     std::string lo = x.get_value_lower_bound(PRESSE_SLOT_DATE), hi = x.get_value_upper_bound(PRESSE_SLOT_DATE);
     if (lo.size() == 8) out->first_date = (unsigned)std::stoul(lo);
     if (hi.size() == 8) out->last_date = (unsigned)std::stoul(hi);
-    out->disk_bytes = dir_bytes(db->path);
+    out->disk_bytes = path.empty() ? 0 : dir_bytes(path);
     // duplicates: one pass over the fingerprint slot (a value stream, no document is read)
     auto v = x.valuestream_begin(PRESSE_SLOT_FINGERPRINT);
     if (next_fp) v.skip_to(next_fp);
@@ -627,13 +1008,119 @@ int presse_db_stats_get(presse_db *db, presse_db_stats *out) {
     }
     out->duplicates = with - seen.size();
     return (int)PRESSE_OK;
-  }, &progress);
+  }
+};
+
+int presse_db_stats_get(presse_db *db, presse_db_stats *out) {
+  std::memset(out, 0, sizeof *out);
+  stats_walk w;
+  return guard_read(db, [&] { return all_shards(db, [&] { return w.run(*db->db, db->path, out); }); }, &w.progress);
+}
+
+unsigned presse_db_nshards(const presse_db *db) { return db ? (unsigned)db->shards.size() : 0; }
+
+const char *presse_db_shard_name(const presse_db *db, unsigned i) {
+  return db && i < db->shards.size() ? db->shards[i].name.c_str() : nullptr;
+}
+
+const char *presse_db_shard_path(const presse_db *db, unsigned i) {
+  return db && i < db->shards.size() && !db->shards[i].remote ? db->shards[i].path.c_str() : nullptr;
+}
+
+int presse_db_shard_stats_get(presse_db *db, unsigned i, presse_db_stats *out) {
+  std::memset(out, 0, sizeof *out);
+  if (i >= db->shards.size()) {
+    db->err = "'" + db->path + "' has no shard " + std::to_string(i + 1);
+    return PRESSE_EINVAL;
+  }
+  stats_walk w;
+  return guard_read(db, [&] {
+    const shard_spec &s = db->shards[i];
+    if (!db->wsub.empty()) return w.run(*db->wsub[i]->db, s.path, out);
+    if (!db->sub[i] && !connect_shard(db, i)) {
+      db->err = shard_label(db, i) + " is unavailable: " + db->suberr[i];
+      return (int)PRESSE_EDB;
+    }
+    return w.run(*db->sub[i], s.remote ? std::string() : s.path, out);
+  }, &w.progress);
+}
+
+unsigned presse_db_shard_of(const char *id, unsigned nshards) {
+  presse_buf t = PRESSE_BUF_INIT;
+  unsigned k = 0;
+  if (presse_doc_id_term(id, &t) == PRESSE_OK) k = shard_of_term(t.data, t.len, nshards);
+  presse_buf_free(&t);
+  return k;
+}
+
+int presse_db_create(presse_db **out, const char *path, unsigned nshards) {
+  *out = nullptr;
+  std::string p(path), stub, err;
+  std::error_code ec;
+  int rc = PRESSE_OK;
+  if (nshards < 1 || nshards > kMaxShards) {
+    err = "the number of shards must be from 1 to " + std::to_string(kMaxShards);
+    rc = PRESSE_EINVAL;
+  } else if (stub_of(p, stub)) {
+    std::vector<shard_spec> have;
+    rc = read_stub(stub, have, err);
+    if (rc == PRESSE_OK && have.size() != nshards) {
+      err = "'" + p + "' already has " + std::to_string(have.size()) +
+            " shards; the number is fixed when the database is created (to reshard, index the sources into a "
+            "new database with --shards " + std::to_string(nshards) + ")";
+      rc = PRESSE_EINVAL;
+    }
+  } else if (std::filesystem::exists(p + "/iamglass", ec) || std::filesystem::exists(p + "/iamchert", ec)) {
+    err = "'" + p + "' is a database of one shard; --shards applies when a database is created (to reshard, index "
+          "the sources into a new database with --shards " + std::to_string(nshards) + ")";
+    rc = PRESSE_EINVAL;
+  } else {
+    // the shards first, the stub last: a folder without a stub is no database yet
+    try {
+      std::filesystem::create_directories(p);
+      std::string text = "# presse: " + std::to_string(nshards) +
+                         " shards; a document lives in shard FNV-1a(Q term) mod " + std::to_string(nshards) + "\n";
+      for (unsigned i = 0; i < nshards; i++) {
+        std::string name = "shard" + std::to_string(i);
+        Xapian::WritableDatabase w(p + "/" + name, Xapian::DB_CREATE_OR_OPEN);
+        w.commit();
+        w.close();
+        text += "auto " + name + "\n";
+      }
+      std::string tmp = p + "/XAPIANDB.tmp";
+      FILE *f = std::fopen(tmp.c_str(), "w");
+      if (!f || std::fputs(text.c_str(), f) < 0 || std::fclose(f) != 0) {
+        err = "cannot write '" + tmp + "': " + std::strerror(errno);
+        rc = PRESSE_EIO;
+      } else {
+        std::filesystem::rename(tmp, p + "/XAPIANDB");
+      }
+    } catch (const Xapian::Error &e) {
+      err = "cannot create '" + p + "': " + e.get_msg();
+      rc = PRESSE_EDB;
+    } catch (const std::exception &e) {
+      err = "cannot create '" + p + "': " + e.what();
+      rc = PRESSE_EIO;
+    } catch (...) {
+      err = "cannot create '" + p + "'";
+      rc = PRESSE_EDB;
+    }
+  }
+  if (rc != PRESSE_OK) {
+    try {
+      *out = new presse_db;
+      (*out)->err = err;
+    } catch (...) {
+    }
+    return rc;
+  }
+  return presse_db_open(out, path, PRESSE_DB_WRITE);
 }
 
 int presse_db_each(presse_db *db, presse_db_doc_cb cb, void *ctx) {
   Xapian::docid next = 1;  // where a try after a reopen goes on
   unsigned long long progress = 0;
-  return guard_read(db, [&] {
+  return guard_read(db, [&] { return all_shards(db, [&] {
     Xapian::Database &x = *db->db;
     auto p = x.postlist_begin("");
     if (next > 1) p.skip_to(next);
@@ -651,14 +1138,22 @@ int presse_db_each(presse_db *db, presse_db_doc_cb cb, void *ctx) {
       if (cb(ctx, id.c_str(), data.c_str(), data.size())) return (int)PRESSE_EABORT;
     }
     return (int)PRESSE_OK;
-  }, &progress);
+  }); }, &progress);
 }
 
 int presse_db_search(presse_db *db, const presse_qnode *q, const presse_search_opts *opts, presse_hits **out) {
   *out = nullptr;
   return guard_read(db, [&] {
     std::unique_ptr<presse_hits> h(new presse_hits);
-    if (q) {
+    if (!q) {
+      *out = h.release();
+      return (int)PRESSE_OK;
+    }
+    bool partial = opts && opts->partial;
+    int rc = over_shards(db, partial, &h->failed, [&] {
+      h->hits.clear();
+      h->facets.clear();
+      h->failed.clear();
       Xapian::Enquire enq(*db->db);
       enq.set_query(build(q));
       double k1 = opts && opts->bm25_k1 > 0 ? opts->bm25_k1 : kDefaultK1;
@@ -669,16 +1164,16 @@ int presse_db_search(presse_db *db, const presse_qnode *q, const presse_search_o
       // the same release as HTML and PDF, or added twice: one hit, the best-ranked copy
       if (!(opts && opts->no_collapse)) enq.set_collapse_key(PRESSE_SLOT_FINGERPRINT);
       unsigned offset = opts ? opts->offset : 0, limit = opts && opts->limit ? opts->limit : 10;
-      EntitySpy spy;
-      IssuerMonthSpy spy2;
+      entity_facets ef;
+      issuer_month_facets imf;
       // Up to 100 matches, and on a page that is not full, every match is seen, so the total is
       // exact: paging shows the same count on every page, and query/search.c starts its second
       // tier where the first ends. Facets need every match.
       Xapian::doccount exact = opts && opts->exact_total ? opts->exact_total : kExactTotal;
       Xapian::doccount atleast = std::max<Xapian::doccount>(offset + limit, exact);
       if (opts && opts->facets) {
-        enq.add_matchspy(&spy);
-        enq.add_matchspy(&spy2);
+        ef.attach(enq, *db->db);
+        imf.attach(enq);
         atleast = db->db->get_doccount();
       }
       Xapian::MSet ms = enq.get_mset(offset, limit, atleast);
@@ -686,27 +1181,17 @@ int presse_db_search(presse_db *db, const presse_qnode *q, const presse_search_o
       // Xapian's estimate depends on how far the matcher went, and so on the page; an estimate
       // that moves with --offset is no count, so it comes from a pass of its own.
       if (!h->total_exact) h->total = count_of(enq.get_mset(0, 0, exact), exact, &h->total_exact);
+      if (!ms.empty()) ms.fetch(ms.begin(), ms.end());  // remote shards: every hit's document requested at once, not one round trip each
       for (auto it = ms.begin(); it != ms.end(); ++it)
         h->hits.push_back({*it, it.get_weight(), it.get_document().get_data(), it.get_collapse_count(), {}});
       if (opts && opts->facets) {
-        for (const char *type : {"PER", "ORG", "LOC"}) {
-          std::vector<std::pair<presse_hits::facet, unsigned long long>> f;
-          std::string pre = std::string(type) + "\t";
-          for (const auto &kv : spy.counts)
-            if (kv.first.compare(0, pre.size(), pre) == 0)
-              f.push_back({{type, kv.first.substr(pre.size()), kv.second.docs}, kv.second.mentions});
-          // most documents first; among equals, the most mentioned
-          std::stable_sort(f.begin(), f.end(), [](const auto &x, const auto &y) {
-            return x.first.count != y.first.count ? x.first.count > y.first.count : x.second > y.second;
-          });
-          if (f.size() > opts->facets) f.resize(opts->facets);
-          for (auto &x : f) h->facets.push_back(x.first);
-        }
-        issuer_month_facets(*db->db, spy2, opts->facets, *h);
+        ef.collect(opts->facets, *h);
+        imf.collect(*db->db, opts->facets, *h);
       }
-    }
-    *out = h.release();
-    return (int)PRESSE_OK;
+      return (int)PRESSE_OK;
+    });
+    if (rc == PRESSE_OK) *out = h.release();
+    return rc;
   });
 }
 
@@ -725,6 +1210,8 @@ int presse_hits_append(presse_hits *dst, presse_hits *src) {
   dst->total_exact = dst->total_exact && src->total_exact;
   if (dst->facets.empty()) dst->facets.swap(src->facets);
   if (dst->months.empty()) dst->months.swap(src->months);
+  for (auto &f : src->failed)
+    if (std::find(dst->failed.begin(), dst->failed.end(), f) == dst->failed.end()) dst->failed.push_back(f);
   return (int)PRESSE_OK;
 }
 size_t presse_hits_nfacets(const presse_hits *h) { return h ? h->facets.size() : 0; }
@@ -742,6 +1229,9 @@ int presse_hits_facets_recount(presse_hits *h, presse_facet_recount_cb recount, 
   }
   return (int)PRESSE_OK;
 }
+int presse_hits_partial(const presse_hits *h) { return h && !h->failed.empty(); }
+size_t presse_hits_nfailed(const presse_hits *h) { return h ? h->failed.size() : 0; }
+const char *presse_hits_failed(const presse_hits *h, size_t i) { return h->failed[i].c_str(); }
 const char *presse_hits_facet(const presse_hits *h, size_t i, const char **type, unsigned long long *count) {
   if (type) *type = h->facets[i].type.c_str();
   if (count) *count = h->facets[i].count;
@@ -844,7 +1334,7 @@ int presse_db_terms(presse_db *db, const char *prefix, presse_db_term_cb cb, voi
   std::string last;  // the last term passed to cb: a try after a reopen goes on behind it
   bool started = false;
   unsigned long long progress = 0;
-  return guard_read(db, [&] {
+  return guard_read(db, [&] { return all_shards(db, [&] {
     Xapian::Database &x = *db->db;
     auto t = x.allterms_begin(prefix);
     if (started) {
@@ -860,15 +1350,15 @@ int presse_db_terms(presse_db *db, const char *prefix, presse_db_term_cb cb, voi
       if (cb(ctx, s.data(), s.size(), freq)) return (int)PRESSE_EABORT;
     }
     return (int)PRESSE_OK;
-  }, &progress);
+  }); }, &progress);
 }
 
 unsigned long long presse_db_termfreq(presse_db *db, const char *term) {
   unsigned long long f = 0;
-  guard_read(db, [&] {
+  guard_read(db, [&] { return all_shards(db, [&] {
     f = db->db->get_termfreq(term);
     return (int)PRESSE_OK;
-  });
+  }); });
   return f;
 }
 
@@ -893,7 +1383,7 @@ int docid_of(presse_db *db, const char *id, Xapian::docid *did, std::string *ter
 
 int presse_db_get(presse_db *db, const char *id, presse_hits **out) {
   *out = nullptr;
-  return guard_read(db, [&] {
+  return guard_read(db, [&] { return all_shards(db, [&] {
     Xapian::docid did;
     std::string term;
     if (int rc = docid_of(db, id, &did, &term)) return rc;
@@ -903,7 +1393,7 @@ int presse_db_get(presse_db *db, const char *id, presse_hits **out) {
     h->total_exact = true;
     *out = h.release();
     return (int)PRESSE_OK;
-  });
+  }); });
 }
 
 namespace {
@@ -916,19 +1406,11 @@ struct ContentTerms : public Xapian::ExpandDecider {
     return !(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9');
   }
 };
-// Not the release itself nor any copy of it (same fingerprint).
-struct NotCopy : public Xapian::MatchDecider {
-  Xapian::docid self;
-  std::string fp;
-  bool operator()(const Xapian::Document &d) const override {
-    return d.get_docid() != self && (fp.empty() || d.get_value(PRESSE_SLOT_FINGERPRINT) != fp);
-  }
-};
 }  // namespace
 
 int presse_db_similar(presse_db *db, const char *id, unsigned limit, presse_hits **out) {
   *out = nullptr;
-  return guard_read(db, [&] {
+  return guard_read(db, [&] { return all_shards(db, [&] {
     Xapian::Database &x = *db->db;
     Xapian::docid did;
     std::string term;
@@ -946,20 +1428,26 @@ int presse_db_similar(presse_db *db, const char *id, unsigned limit, presse_hits
       std::vector<Xapian::Query> terms;
       for (auto e = eset.begin(); e != eset.end(); ++e)
         terms.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*e), e.get_weight()));
-      enq.set_query(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
+      // not the release itself nor any copy of it (same fingerprint): said in the query, not by a
+      // MatchDecider, which remote shards cannot run
+      Xapian::Query self(term);
+      std::string fp = x.get_document(did).get_value(PRESSE_SLOT_FINGERPRINT);
+      if (!fp.empty())
+        self = Xapian::Query(Xapian::Query::OP_OR, self,
+                             Xapian::Query(Xapian::Query::OP_VALUE_RANGE, PRESSE_SLOT_FINGERPRINT, fp, fp));
+      enq.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT,
+                                  Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()), self));
       enq.set_weighting_scheme(Xapian::BM25Weight(kDefaultK1, 0, 1, kDefaultB, 0.5));
       enq.set_collapse_key(PRESSE_SLOT_FINGERPRINT);
-      NotCopy nc;
-      nc.self = did;
-      nc.fp = x.get_document(did).get_value(PRESSE_SLOT_FINGERPRINT);
-      Xapian::MSet ms = enq.get_mset(0, limit ? limit : 10, 0, nullptr, &nc);
+      Xapian::MSet ms = enq.get_mset(0, limit ? limit : 10);
+      if (!ms.empty()) ms.fetch(ms.begin(), ms.end());
       for (auto it = ms.begin(); it != ms.end(); ++it)
         h->hits.push_back({*it, it.get_weight(), it.get_document().get_data(), it.get_collapse_count(), {}});
       h->total = ms.get_matches_estimated();
     }
     *out = h.release();
     return (int)PRESSE_OK;
-  });
+  }); });
 }
 
 size_t presse_hits_nmonths(const presse_hits *h) { return h ? h->months.size() : 0; }

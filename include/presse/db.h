@@ -17,11 +17,33 @@ typedef struct presse_qnode presse_qnode; /* include/presse/query.h */
 #define PRESSE_SLOT_ENTITIES 1u /* "TYPE\tCanonical name\tmentions\n" per distinct entity, for facets */
 #define PRESSE_SLOT_FINGERPRINT 2u /* 16 hex digits: a min-hash of the text's prose (document/fingerprint.c);
                                       the collapse key that shows a release once however often it was added */
+/* The k-th entity of a document by mentions, "TYPE\tCanonical name", in slot PRESSE_SLOT_ENTITY0 + k
+ * (k < PRESSE_ENTITY_SLOTS): entity facets are counted by Xapian's ValueCountMatchSpy, one per slot,
+ * which remote shards (xapian-tcpsrv) run as well. Entities beyond the last slot count in no facet. */
+#define PRESSE_SLOT_ISSUER 3u /* the issuer's folded name (its XISSUER term), for the issuer facet */
+#define PRESSE_SLOT_ENTITY0 16u
+#define PRESSE_ENTITY_SLOTS 32u
 
-/* Opens the database at path. Returns PRESSE_ENOTFOUND if there is none (read mode),
+/* Opens the database at path: a Xapian database, or a sharded one (a folder with a Xapian stub
+ * file XAPIANDB beside its shards, or a stub file, whose shards may be xapian-tcpsrv servers:
+ * "remote HOST:PORT"), which reads like one database and writes each document to its shard.
+ * Remote shards wait $PRESSE_SHARD_TIMEOUT ms (default 10000) for a connection and each answer.
+ * Returns PRESSE_ENOTFOUND if there is none (read mode),
  * PRESSE_ELOCKED if another writer holds it, PRESSE_EDB otherwise. Even on failure *out may be a
  * handle that carries the error text (presse_db_errmsg): the caller always calls presse_db_close. */
 int presse_db_open(presse_db **out, const char *path, int mode);
+/* Creates (or opens, if it has nshards shards already) a sharded database for writing: a folder
+ * with the shards shard0 .. shard<nshards-1> and the stub XAPIANDB listing them. An existing
+ * database with another number of shards is PRESSE_EINVAL: the number is fixed at creation. */
+int presse_db_create(presse_db **out, const char *path, unsigned nshards);
+/* The shard (0 .. nshards-1) of the document with this id: FNV-1a of its Q term mod nshards. */
+unsigned presse_db_shard_of(const char *id, unsigned nshards);
+/* A sharded database's shards, in stub order (0 for one database). The name is as the stub
+ * lists it; the path is the local shard's directory, NULL for a remote shard. Owned by db. */
+unsigned presse_db_nshards(const presse_db *db);
+const char *presse_db_shard_name(const presse_db *db, unsigned i);
+const char *presse_db_shard_path(const presse_db *db, unsigned i);
+
 /* Commits pending changes of a writable database, then closes. Accepts NULL. */
 void presse_db_close(presse_db *db);
 /* The text of the last error on db; owned by db, valid until the next call on it. */
@@ -57,6 +79,8 @@ typedef struct presse_db_stats {
                                       with a fingerprint minus distinct fingerprints */
 } presse_db_stats;
 int presse_db_stats_get(presse_db *db, presse_db_stats *out);
+/* The same for shard i alone (size on disk 0 for a remote shard). */
+int presse_db_shard_stats_get(presse_db *db, unsigned i, presse_db_stats *out);
 
 /* Calls cb(ctx, id, data) for every document in docid order; data is the stored JSON. Pointers are
  * valid during the call only. A non-zero return stops the walk (result PRESSE_EABORT). When a
@@ -75,6 +99,8 @@ typedef struct presse_search_opts {
   unsigned facets;        /* > 0: count entities over ALL matching documents, keep this many per type */
   int no_collapse;        /* non-zero: show every copy of a release, not one per fingerprint */
   unsigned exact_total;   /* count matches exactly up to this many (0: 10,000), estimate beyond */
+  int partial;            /* sharded: when shards are down, search the others (presse_hits_partial)
+                             instead of failing with an error that names the shard */
 } presse_search_opts;
 
 typedef struct presse_hits presse_hits;
@@ -158,6 +184,11 @@ int presse_db_get(presse_db *db, const char *id, presse_hits **out);
  * expand set of words and stems as the query), without it and without its copies (same
  * fingerprint). PRESSE_ENOTFOUND if there is no such release. */
 int presse_db_similar(presse_db *db, const char *id, unsigned limit, presse_hits **out);
+
+/* A partial result: shards that were down and left out (opts->partial), by their stub names. */
+int presse_hits_partial(const presse_hits *h);
+size_t presse_hits_nfailed(const presse_hits *h);
+const char *presse_hits_failed(const presse_hits *h, size_t i);
 
 /* Walks the indexed terms that start with prefix (bare words: prefix with no capital letter),
  * calling cb(ctx, term, termfreq). Used for spelling suggestions. */

@@ -53,6 +53,9 @@ typedef struct presse_indexer_opts {
   unsigned batch;         /* documents per commit; 0 = 1000 */
   int no_entities;        /* non-zero: skip named-entity recognition */
   const char *ner_model;  /* model file; NULL = the default lookup of presse_ner_model_load */
+  unsigned shard, nshards; /* nshards > 1: index only the documents of shard `shard` (presse_db_shard_of
+                              their id) and pass over the others silently: one process per shard
+                              reads the same input (presse-index on a sharded database) */
 } presse_indexer_opts;
 
 /* db NULL builds every document (formats, analysis, entities, metadata) and stores it nowhere:
@@ -113,6 +116,8 @@ void presse_indexer_last_info(const presse_indexer *ix, presse_ingest_info *out)
  * presse_indexer_interrupt. */
 int presse_indexer_add_jsonl(presse_indexer *ix, FILE *f, const char *name, size_t *bad);
 int presse_indexer_commit(presse_indexer *ix);
+/* Whether the document with this id is this indexer's to index (always, unless opts->nshards > 1). */
+int presse_indexer_owns(const presse_indexer *ix, const char *id);
 
 /* ---- containers: mailboxes and feeds (indexer/formats/email.c, feed.c) ---- */
 

@@ -17,6 +17,8 @@ typedef struct presse_output_opts {
   const char *suggestion; /* "Meinten Sie: …" query, or NULL */
   int indent;             /* spaces per level; 0 = one line */
   size_t snippet_bytes;   /* 0 = 240 */
+  int partial;            /* partial results were allowed (presse_search_opts.partial): "partial" and
+                             "failed_shards" are given even when every shard answered */
 } presse_output_opts;
 
 /* The result of presse_search as one JSON document:
@@ -25,7 +27,8 @@ typedef struct presse_output_opts {
  *              "collapsed", "snippet", "highlights": [{"start", "end", "char_start", "char_end"}],
  *              "emails", "phones", "urls", "issuer", "contacts", "entities": [{"type", "name"}]}],
  *    "suggestion", "facets": {"PER": [{"name", "count"}], "ORG", "LOC", "ISSUER"},
- *    "histogram": [{"month": "2025-01", "count"}]}
+ *    "histogram": [{"month": "2025-01", "count"}],
+ *    "partial", "failed_shards": ["host:port"]}  (these two when o->partial or shards were down)
  * Highlight offsets are UTF-8 byte offsets and code-point offsets into snippet (or title).
  * *out is NUL-terminated. */
 int presse_output_json(presse_analyzer *a, const presse_result *r, const presse_output_opts *o, char **out);
