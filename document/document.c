@@ -85,7 +85,7 @@ int presse_doc_id_term(const char *id, presse_buf *out) {
   presse_buf_clear(out);
   size_t n = strlen(id);
   if (n + 1 <= PRESSE_MAX_TERM) {
-    int rc = presse_buf_putc(out, 'Q');
+    int rc = presse_buf_puts(out, PRESSE_PREFIX_ID);
     return rc == PRESSE_OK ? presse_buf_append(out, id, n) : rc;
   }
   /* keep the head readable and make the rest unique with a 64-bit FNV-1a hash */
@@ -93,7 +93,7 @@ int presse_doc_id_term(const char *id, presse_buf *out) {
   for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)id[i]) * 1099511628211ull;
   size_t keep = PRESSE_MAX_TERM - 1 - 17;
   while (keep > 0 && ((unsigned char)id[keep] & 0xC0) == 0x80) keep--; /* not inside a UTF-8 sequence */
-  int rc = presse_buf_putc(out, 'Q');
+  int rc = presse_buf_puts(out, PRESSE_PREFIX_ID);
   if (rc == PRESSE_OK) rc = presse_buf_append(out, id, keep);
   if (rc == PRESSE_OK) rc = presse_buf_printf(out, "#%016llx", h);
   return rc;
@@ -169,12 +169,12 @@ static int on_term(void *vctx, const presse_term *t) {
   build_ctx *c = vctx;
   presse_doc *d = c->d;
   if (t->flags & PRESSE_TERM_SPLIT) { /* a compound's part: its stem under ZP, at the compound's position */
-    c->rc = t->stem && !c->prefix[0] ? presse_doc_add(d, "ZP", t->stem, t->stem_len, t->pos, 1) : PRESSE_OK;
+    c->rc = t->stem && !c->prefix[0] ? presse_doc_add(d, PRESSE_PREFIX_PART, t->stem, t->stem_len, t->pos, 1) : PRESSE_OK;
     return c->rc != PRESSE_OK;
   }
   int rc = presse_doc_add(d, c->prefix, t->text, t->len, t->pos, 1);
   if (rc == PRESSE_OK && t->stem) rc = presse_doc_add(d, c->stem_prefix, t->stem, t->stem_len, 0, 1);
-  if (rc == PRESSE_OK && t->stem && t->pos < c->lead_end) rc = presse_doc_add(d, "ZL", t->stem, t->stem_len, 0, 1);
+  if (rc == PRESSE_OK && t->stem && t->pos < c->lead_end) rc = presse_doc_add(d, PRESSE_PREFIX_LEAD, t->stem, t->stem_len, 0, 1);
   if (rc == PRESSE_OK && c->emails) {
     presse_fp_term(&d->fp, c->text, t);
     switch (t->kind) {
@@ -232,14 +232,6 @@ static char *first_line(const char *text, size_t len) {
   return NULL;
 }
 
-const char *presse_doc_entity_prefix(presse_ner_type t, int words) {
-  switch (t) {
-    case PRESSE_NER_PER: return words ? "XPERW" : "XPER";
-    case PRESSE_NER_ORG: return words ? "XORGW" : "XORG";
-    default: return words ? "XLOCW" : "XLOC";
-  }
-}
-
 typedef struct word_ctx {
   presse_doc *d;
   const char *prefix;
@@ -292,13 +284,14 @@ static int add_entities(presse_doc *d, presse_analyzer *a, const presse_ner_enti
     size_t cl = strlen(x->canonical);
     char buf[PRESSE_MAX_TERM + 8];
     int fl = presse_analyzer_fold(a, x->canonical, cl, buf, sizeof buf);
-    presse_ner_type type = (presse_ner_type)x->type;
-    if (fl > 0) rc = presse_doc_add_boolean(d, presse_doc_entity_prefix(type, 0), buf, (size_t)fl);
-    word_ctx wc = {d, presse_doc_entity_prefix(type, 1), PRESSE_OK};
+    const presse_field *f = presse_schema_ner_field((presse_ner_type)x->type);
+    if (!f) f = PRESSE_FIELD(PRESSE_F_LOC); /* a type the schema does not know: a place, as before */
+    if (fl > 0) rc = presse_doc_add_boolean(d, f->whole_prefix, buf, (size_t)fl);
+    word_ctx wc = {d, f->word_prefix, PRESSE_OK};
     if (rc == PRESSE_OK) presse_analyze(a, x->canonical, cl, NULL, on_entity_word, &wc);
     if (rc == PRESSE_OK) rc = wc.rc;
     if (rc == PRESSE_OK)
-      rc = presse_buf_printf(&d->entities, "%s\t%s\t%zu\n", presse_ner_type_name(type), x->canonical, h - g);
+      rc = presse_schema_entities_add(&d->entities, f->type, x->canonical, h - g);
     g = h;
   }
   free(refs);
@@ -310,8 +303,9 @@ static int add_issuer_terms(presse_doc *d, presse_analyzer *a, const char *issue
   size_t n = strlen(issuer);
   char buf[PRESSE_MAX_TERM + 8];
   int fl = presse_analyzer_fold(a, issuer, n, buf, sizeof buf);
-  int rc = fl > 0 ? presse_doc_add_boolean(d, "XISSUER", buf, (size_t)fl) : PRESSE_OK;
-  word_ctx wc = {d, "XISSUERW", PRESSE_OK};
+  const presse_field *f = PRESSE_FIELD(PRESSE_F_ISSUER);
+  int rc = fl > 0 ? presse_doc_add_boolean(d, f->whole_prefix, buf, (size_t)fl) : PRESSE_OK;
+  word_ctx wc = {d, f->word_prefix, PRESSE_OK};
   if (rc == PRESSE_OK) presse_analyze(a, issuer, n, NULL, on_entity_word, &wc);
   return rc == PRESSE_OK ? wc.rc : rc;
 }
@@ -334,15 +328,15 @@ int presse_doc_build_meta(presse_doc *d, presse_analyzer *a, const presse_ner_mo
   memset(&c, 0, sizeof c);
   c.d = d;
   c.text = title;
-  c.prefix = "S";
-  c.stem_prefix = "ZS";
+  c.prefix = PRESSE_FIELD(PRESSE_F_TITLE)->word_prefix;
+  c.stem_prefix = PRESSE_FIELD(PRESSE_F_TITLE)->stem_prefix;
   unsigned pos = 0;
   /* the title in its own field, then once more in the body's position space: a title word is a
    * body word too (records from JSONL carry the title apart from the text) */
   rc = presse_analyze(a, title, strlen(title), &pos, on_term, &c);
   if (rc == PRESSE_EABORT) rc = c.rc;
-  c.prefix = "";
-  c.stem_prefix = "Z";
+  c.prefix = PRESSE_FIELD(PRESSE_F_BODY)->word_prefix;
+  c.stem_prefix = PRESSE_FIELD(PRESSE_F_BODY)->stem_prefix;
   c.lead_end = (unsigned)-1; /* the title leads the release: its words are lead words too */
   if (rc == PRESSE_OK) {
     pos = 0;
@@ -365,7 +359,7 @@ int presse_doc_build_meta(presse_doc *d, presse_analyzer *a, const presse_ner_mo
   if (date > 99999999u) date = 0;
   d->date_ymd = date;
   presse_buf_puts(&d->title, title);
-  if (date) snprintf(d->date, sizeof d->date, "%08u", date);
+  presse_schema_date_encode(date, d->date);
 
   json_t *o = json_object();
   if (rc == PRESSE_OK && o) {

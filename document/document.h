@@ -53,10 +53,6 @@ int presse_doc_build(presse_doc *d, presse_analyzer *a, const presse_ner_model *
 int presse_doc_build_meta(presse_doc *d, presse_analyzer *a, const presse_ner_model *ner, const presse_record *r,
                           const presse_record_meta *meta);
 
-/* The boolean term prefixes of an entity type: the whole canonical name ("XPER") and its words
- * ("XPERW"). */
-const char *presse_doc_entity_prefix(presse_ner_type t, int words);
-
 /* The Q term for an id; ids too long for a term are cut and given a hash suffix. */
 int presse_doc_id_term(const char *id, presse_buf *out);
 

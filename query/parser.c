@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "document/schema.h"
 #include "presse/presse.h"
 #include "query/qtree.h"
 #include "util/buf.h"
@@ -199,13 +200,9 @@ static void aterms_free(aterms *c) {
   free(c->v);
 }
 
-/* Prefixes of one field: bare words and stems. */
-typedef struct field {
-  const char *word, *stem;
-} field;
-
-static const field BODY = {"", "Z"};
-static const field TITLE = {"S", "ZS"};
+/* The body, where words without a field name are searched (document/schema.c); titel: is the other
+ * text field. */
+static const presse_field *const BODY = &presse_schema_fields[PRESSE_F_BODY];
 
 /* prefix + stem with its weight scaled: a compound part (ZP) below the word itself, the stem
  * in the release's lead (ZL) as a bonus on top of the match. */
@@ -247,24 +244,24 @@ static size_t er_noun(const aterm *t, const char *raw) {
 
 /* A surname of er_surnames: the words that start with it (Müller, Müllers, Müllerin, and the
  * compounds it begins, Müllerstraße), with the lead bonus of any word. */
-static presse_qnode *er_forms(presse_query *q, const aterm *t, size_t base, const field *f) {
-  presse_qnode *w = presse_qnode_term(PRESSE_Q_WILDCARD, f->word, t->text, base);
+static presse_qnode *er_forms(presse_query *q, const aterm *t, size_t base, const presse_field *f) {
+  presse_qnode *w = presse_qnode_term(PRESSE_Q_WILDCARD, f->word_prefix, t->text, base);
   if (!w) return NULL;
   add_highlight(q, t->text, base, 2);
-  if (f != &BODY) return w;
+  if (f != BODY) return w;
   presse_qnode *maybe = presse_qnode_new(PRESSE_Q_AND_MAYBE);
   if (!maybe) return w;
   presse_qnode_add(maybe, w);
-  presse_qnode_add(maybe, scaled_stem("ZL", t->stem, LEAD_WEIGHT));
+  presse_qnode_add(maybe, scaled_stem(PRESSE_PREFIX_LEAD, t->stem, LEAD_WEIGHT));
   return maybe;
 }
 
 /* One word: its stem, or its stem as part of a compound, decides the match; the exact folded
  * form adds weight (AND_MAYBE: its posting list is only read where the stem matched). */
-static presse_qnode *word_node(presse_query *q, const aterm *t, const char *raw, const field *f) {
+static presse_qnode *word_node(presse_query *q, const aterm *t, const char *raw, const presse_field *f) {
   size_t er = er_noun(t, raw);
   if (er) return er_forms(q, t, er, f);
-  presse_qnode *w = presse_qnode_term(PRESSE_Q_TERM, f->word, t->text, strlen(t->text));
+  presse_qnode *w = presse_qnode_term(PRESSE_Q_TERM, f->word_prefix, t->text, strlen(t->text));
   if (!w) return NULL;
   add_highlight(q, t->text, strlen(t->text), 0);
   if (!t->stem) return w;
@@ -276,11 +273,11 @@ static presse_qnode *word_node(presse_query *q, const aterm *t, const char *raw,
     presse_qnode_free(or);
     return NULL;
   }
-  presse_qnode_add(or, presse_qnode_term(PRESSE_Q_TERM, f->stem, t->stem, strlen(t->stem)));
-  if (f == &BODY) presse_qnode_add(or, scaled_stem("ZP", t->stem, PART_WEIGHT));
+  presse_qnode_add(or, presse_qnode_term(PRESSE_Q_TERM, f->stem_prefix, t->stem, strlen(t->stem)));
+  if (f == BODY) presse_qnode_add(or, scaled_stem(PRESSE_PREFIX_PART, t->stem, PART_WEIGHT));
   presse_qnode_add(maybe, presse_qnode_simplify(or));
   presse_qnode_add(maybe, w);
-  if (f == &BODY) presse_qnode_add(maybe, scaled_stem("ZL", t->stem, LEAD_WEIGHT));
+  if (f == BODY) presse_qnode_add(maybe, scaled_stem(PRESSE_PREFIX_LEAD, t->stem, LEAD_WEIGHT));
   add_highlight(q, t->stem, strlen(t->stem), 1);
   return maybe;
 }
@@ -294,8 +291,8 @@ static presse_qnode *split_node(const aterms *c, size_t a, size_t b) {
     const aterm *t = &c->v[k];
     if (!(t->flags & PRESSE_TERM_SPLIT) || !t->stem) continue;
     presse_qnode *or = presse_qnode_new(PRESSE_Q_OR);
-    presse_qnode_add(or, presse_qnode_term(PRESSE_Q_TERM, "Z", t->stem, strlen(t->stem)));
-    presse_qnode_add(or, presse_qnode_term(PRESSE_Q_TERM, "ZP", t->stem, strlen(t->stem)));
+    presse_qnode_add(or, presse_qnode_term(PRESSE_Q_TERM, BODY->stem_prefix, t->stem, strlen(t->stem)));
+    presse_qnode_add(or, presse_qnode_term(PRESSE_Q_TERM, PRESSE_PREFIX_PART, t->stem, strlen(t->stem)));
     presse_qnode_add(and, or);
   }
   if (and->nkids < 2) {
@@ -313,7 +310,7 @@ static presse_qnode *split_node(const aterms *c, size_t a, size_t b) {
 }
 
 /* The terms of one raw token [a, b) as a bag-of-words query. Sets *stop for a stopword. */
-static presse_qnode *token_node(presse_query *q, const aterms *c, size_t a, size_t b, const field *f, int *stop) {
+static presse_qnode *token_node(presse_query *q, const aterms *c, size_t a, size_t b, const presse_field *f, int *stop) {
   *stop = 0;
   int parts = 0;
   for (size_t k = a; k < b; k++)
@@ -321,7 +318,7 @@ static presse_qnode *token_node(presse_query *q, const aterms *c, size_t a, size
   const aterm *first = &c->v[a];
   if (first->kind == PRESSE_TOK_EMAIL) { /* the address itself, not its words */
     add_highlight(q, first->text, strlen(first->text), 0);
-    return presse_qnode_term(PRESSE_Q_TERM, f->word, first->text, strlen(first->text));
+    return presse_qnode_term(PRESSE_Q_TERM, f->word_prefix, first->text, strlen(first->text));
   }
   presse_qnode *or = presse_qnode_new(PRESSE_Q_OR);
   if (!or) return NULL;
@@ -331,7 +328,7 @@ static presse_qnode *token_node(presse_query *q, const aterms *c, size_t a, size
     for (size_t k = a; k < b; k++) {
       const aterm *t = &c->v[k];
       if ((t->flags & PRESSE_TERM_PART) && !(t->flags & (PRESSE_TERM_ALT | PRESSE_TERM_SPLIT))) {
-        presse_qnode_add(ph, presse_qnode_term(PRESSE_Q_TERM, f->word, t->text, strlen(t->text)));
+        presse_qnode_add(ph, presse_qnode_term(PRESSE_Q_TERM, f->word_prefix, t->text, strlen(t->text)));
         if (!(t->flags & PRESSE_TERM_STOP)) add_highlight(q, t->text, strlen(t->text), 0);
       }
     }
@@ -346,7 +343,7 @@ static presse_qnode *token_node(presse_query *q, const aterms *c, size_t a, size
       if (t->flags & PRESSE_TERM_STOP) *stop = 1;
       presse_qnode_add(or, word_node(q, t, c->src + t->start, f));
     }
-    if (f == &BODY) {
+    if (f == BODY) {
       presse_qnode *sp = split_node(c, a, b);
       if (sp) presse_qnode_add(or, sp);
     }
@@ -355,7 +352,7 @@ static presse_qnode *token_node(presse_query *q, const aterms *c, size_t a, size
 }
 
 /* A phrase: per position the bare forms found there (OR of alternatives), in order. */
-static presse_qnode *phrase_node(presse_query *q, const aterms *c, const field *f) {
+static presse_qnode *phrase_node(presse_query *q, const aterms *c, const presse_field *f) {
   presse_qnode *ph = presse_qnode_new(PRESSE_Q_PHRASE);
   if (!ph) return NULL;
   presse_qnode *cur = NULL;
@@ -369,7 +366,7 @@ static presse_qnode *phrase_node(presse_query *q, const aterms *c, const field *
       cur = presse_qnode_new(PRESSE_Q_OR);
       cur_pos = t->pos;
     }
-    presse_qnode_add(cur, presse_qnode_term(PRESSE_Q_TERM, f->word, t->text, strlen(t->text)));
+    presse_qnode_add(cur, presse_qnode_term(PRESSE_Q_TERM, f->word_prefix, t->text, strlen(t->text)));
     if (!(t->flags & PRESSE_TERM_STOP)) add_highlight(q, t->text, strlen(t->text), 0);
   }
   if (cur) presse_qnode_add(ph, presse_qnode_simplify(cur));
@@ -425,7 +422,7 @@ static void items_add(items *it, ikind k, presse_qnode *n) {
 static presse_qnode *parse_or(presse_query *q);
 
 /* Words of a chunk (or of a field value) added to the items, one entry per raw token. */
-static void chunk_words(presse_query *q, size_t a, size_t b, const field *f, items *it, int neg) {
+static void chunk_words(presse_query *q, size_t a, size_t b, const presse_field *f, items *it, int neg) {
   aterms c;
   if (analyze(q, q->src + a, b - a, &c) != PRESSE_OK) {
     fail(q, a, "out of memory");
@@ -437,7 +434,7 @@ static void chunk_words(presse_query *q, size_t a, size_t b, const field *f, ite
     while (e < c.n && c.v[e].token == c.v[k].token) e++;
     int stop;
     presse_qnode *n = token_node(q, &c, k, e, f, &stop);
-    if (!neg && !stop && c.v[k].kind == PRESSE_TOK_WORD && f == &BODY)
+    if (!neg && !stop && c.v[k].kind == PRESSE_TOK_WORD && f == BODY)
       add_word(q, c.v[k].text, strlen(c.v[k].text), a + c.v[k].start, a + c.v[e - 1].end);
     if (neg) {
       if (!negs) negs = presse_qnode_new(PRESSE_Q_AND);
@@ -474,7 +471,7 @@ static int read_quoted(presse_query *q, size_t *s, size_t *e, int strict) {
 }
 
 /* Reads a quoted phrase starting at q->i; returns its node (NULL if it has no words). */
-static presse_qnode *read_phrase(presse_query *q, const field *f) {
+static presse_qnode *read_phrase(presse_query *q, const presse_field *f) {
   size_t s, e;
   if (read_quoted(q, &s, &e, 1) != 0) return NULL;
   aterms c;
@@ -525,24 +522,13 @@ static int read_date_range(presse_query *q, size_t a, size_t b, unsigned *lo, un
   return 0;
 }
 
-/* A field name before ':' in the chunk [a, b): 0 none, 1 title, 2 date. */
-static int field_of(presse_query *q, size_t a, size_t b, size_t *colon) {
+/* The field whose query name stands before ':' in the chunk [a, b) (document/schema.c), or NULL. */
+static const presse_field *field_of(presse_query *q, size_t a, size_t b, size_t *colon) {
   size_t k = a;
   while (k < b && isalpha((unsigned char)q->src[k])) k++;
-  if (k == a || k >= b || q->src[k] != ':') return 0;
+  if (k == a || k >= b || q->src[k] != ':') return NULL;
   *colon = k;
-  char name[16];
-  size_t n = k - a;
-  if (n >= sizeof name) return 0;
-  for (size_t j = 0; j < n; j++) name[j] = (char)tolower((unsigned char)q->src[a + j]);
-  name[n] = '\0';
-  if (!strcmp(name, "titel") || !strcmp(name, "title")) return 1;
-  if (!strcmp(name, "datum") || !strcmp(name, "date")) return 2;
-  if (!strcmp(name, "person") || !strcmp(name, "per")) return 3;
-  if (!strcmp(name, "org") || !strcmp(name, "organisation") || !strcmp(name, "organization")) return 4;
-  if (!strcmp(name, "ort") || !strcmp(name, "place") || !strcmp(name, "loc") || !strcmp(name, "location")) return 5;
-  if (!strcmp(name, "von") || !strcmp(name, "issuer") || !strcmp(name, "herausgeber")) return 6;
-  return 0;
+  return presse_schema_query_field(q->src + a, k - a);
 }
 
 typedef struct ent_ctx {
@@ -560,23 +546,20 @@ static int on_entity_word(void *vctx, const presse_term *t) {
 /* person:/org:/ort:/von: filters. Every word of the value must be a word of one entity name of
  * the type ("person:Kühner" finds "Alexander Kühner", "von:Hagen" finds "Stadt Hagen"); a name
  * of several words also matches as a whole ("org:\"Universität Duisburg-Essen\""). */
-static presse_qnode *entity_filter(presse_query *q, int fld, size_t a, size_t b) {
-  static const char *const whole[] = {"XPER", "XORG", "XLOC", "XISSUER"},
-                           *const words[] = {"XPERW", "XORGW", "XLOCW", "XISSUERW"};
-  int k = fld - 3;
-  ent_ctx c = {presse_qnode_new(PRESSE_Q_AND), words[k]};
+static presse_qnode *entity_filter(presse_query *q, const presse_field *fld, size_t a, size_t b) {
+  ent_ctx c = {presse_qnode_new(PRESSE_Q_AND), fld->word_prefix};
   if (!c.and) return NULL;
   presse_analyze(q->a, q->src + a, b - a, NULL, on_entity_word, &c);
   if (c.and->nkids == 0) {
     presse_qnode_free(c.and);
-    return fail(q, a, "the %s filter has no name", fld == 6 ? "issuer" : "entity");
+    return fail(q, a, "the %s filter has no name", fld->ner_type < 0 ? fld->name : "entity");
   }
   presse_qnode *w = presse_qnode_simplify(c.and);
   char folded[256];
   int n = presse_analyzer_fold(q->a, q->src + a, b - a, folded, sizeof folded);
   if (n <= 0 || !memchr(folded, ' ', (size_t)n)) return w;
   presse_qnode *or = presse_qnode_new(PRESSE_Q_OR);
-  presse_qnode_add(or, presse_qnode_term(PRESSE_Q_BOOL_TERM, whole[k], folded, (size_t)n));
+  presse_qnode_add(or, presse_qnode_term(PRESSE_Q_BOOL_TERM, fld->whole_prefix, folded, (size_t)n));
   presse_qnode_add(or, w);
   return or;
 }
@@ -592,11 +575,11 @@ static void parse_chunk(presse_query *q, items *it, int neg) {
   }
   if (q->src[a] == '+' && b > a + 1) a++; /* +word: required, as every word already is */
   size_t colon;
-  int fld = field_of(q, a, b, &colon);
+  const presse_field *fld = field_of(q, a, b, &colon);
   /* "Ort: Berlin", "Titel: ..." in a pasted headline: a field name needs its value right after
    * the colon (or a quoted value), otherwise it is a word followed by punctuation */
-  if (fld && colon + 1 == b && !(b < q->len && quote_at(q->src, q->len, b))) fld = 0;
-  if (fld == 2) {
+  if (fld && colon + 1 == b && !(b < q->len && quote_at(q->src, q->len, b))) fld = NULL;
+  if (fld && fld->kind == PRESSE_FIELD_DATE) {
     q->i = b;
     unsigned lo, hi;
     size_t vs = colon + 1, ve = b;
@@ -610,7 +593,7 @@ static void parse_chunk(presse_query *q, items *it, int neg) {
     items_add(it, neg ? I_NEG : I_FILTER, r);
     return;
   }
-  if (fld >= 3) {
+  if (fld && fld->kind == PRESSE_FIELD_ENTITY) {
     size_t vs = colon + 1, ve = b;
     q->i = b;
     /* person:"Alexander Kühner" */
@@ -619,8 +602,8 @@ static void parse_chunk(presse_query *q, items *it, int neg) {
     if (n) items_add(it, neg ? I_NEG : I_FILTER, n);
     return;
   }
-  if (fld == 1) {
-    const field *f = &TITLE;
+  if (fld && fld->kind == PRESSE_FIELD_TEXT) {
+    const presse_field *f = fld;
     if (colon + 1 == b) { /* titel:"..." */
       q->i = b;
       if (q->i < q->len && quote_at(q->src, q->len, q->i)) {
@@ -651,7 +634,7 @@ static void parse_chunk(presse_query *q, items *it, int neg) {
     items_add(it, neg ? I_NEG : I_POS, presse_qnode_term(PRESSE_Q_WILDCARD, "", folded, (size_t)n));
     return;
   }
-  chunk_words(q, a, b, &BODY, it, neg);
+  chunk_words(q, a, b, BODY, it, neg);
 }
 
 /* Combines the items of one AND level into a node. */
@@ -743,10 +726,10 @@ static presse_qnode *parse_and(presse_query *q) {
         /* the tier of releases with some of the words: a phrase's words count one by one, so
          * that a pasted title with quoted words ("Aktion „Sichere Kreuzung“") still finds the
          * release that words them differently */
-        chunk_words(q, s, e, &BODY, &it, 0);
+        chunk_words(q, s, e, BODY, &it, 0);
       } else if (r == 0) {
         q->i = at;
-        items_add(&it, neg ? I_NEG : I_POS, read_phrase(q, &BODY));
+        items_add(&it, neg ? I_NEG : I_POS, read_phrase(q, BODY));
       }
     } else if (t == T_CHUNK) {
       parse_chunk(q, &it, neg);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "document/schema.h"
 #include "presse/presse.h"
 #include "query/qtree.h"
 
@@ -37,8 +38,8 @@ typedef struct recount_ctx {
 } recount_ctx;
 
 const char *presse_facet_field(const char *type) {
-  return !strcmp(type, "PER") ? "person" : !strcmp(type, "ORG") ? "org" : !strcmp(type, "LOC") ? "ort"
-         : !strcmp(type, "ISSUER") ? "von" : NULL;
+  const presse_field *f = presse_schema_type_field(type);
+  return f && f->query ? f->query[0] : NULL;
 }
 
 static int recount(void *vctx, const char *type, const char *name, unsigned long long *count) {

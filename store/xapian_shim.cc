@@ -172,14 +172,16 @@ int guard_nodrain(presse_db *db, F &&f) {
 
 void add_entity_values(Xapian::Document &xd, const char *v, size_t len);  // below, with the facets
 
-// The folded issuer name of the document's XISSUER term (not an XISSUERW name-word term: folded
-// names never start with a capital) into its slot, for the issuer facet.
+// The folded issuer name of the document's whole-name issuer term (not a name-word term) into
+// its slot, for the issuer facet.
 void add_issuer_value(Xapian::Document &xd, const presse_doc *d) {
+  const presse_field *f = PRESSE_FIELD(PRESSE_F_ISSUER);
+  size_t wl = std::strlen(f->whole_prefix), nl = std::strlen(f->word_prefix);
   for (size_t i = 0; i < d->npost; i++) {
     const presse_posting &p = d->post[i];
     const char *t = d->arena.data + p.off;
-    if (p.len > 7 && !std::memcmp(t, "XISSUER", 7) && t[7] != 'W') {
-      xd.add_value(PRESSE_SLOT_ISSUER, std::string(t + 7, p.len - 7));
+    if (p.len > wl && !std::memcmp(t, f->whole_prefix, wl) && !(p.len >= nl && !std::memcmp(t, f->word_prefix, nl))) {
+      xd.add_value(PRESSE_SLOT_ISSUER, std::string(t + wl, p.len - wl));
       return;
     }
   }
@@ -375,9 +377,9 @@ Xapian::Query build(const presse_qnode *q) {
     case PRESSE_Q_WILDCARD:
       return Xapian::Query(Xapian::Query::OP_WILDCARD, q->term, 512, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     case PRESSE_Q_DATE_RANGE: {
-      char lo[16], hi[16];
-      snprintf(lo, sizeof lo, "%08u", q->lo);
-      snprintf(hi, sizeof hi, "%08u", q->hi);
+      char lo[9], hi[9];
+      presse_schema_date_encode(q->lo, lo);
+      presse_schema_date_encode(q->hi, hi);
       return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, PRESSE_SLOT_DATE, lo, hi);
     }
     case PRESSE_Q_MATCH_ALL:
@@ -409,7 +411,7 @@ unsigned long long count_of(const Xapian::MSet &ms, Xapian::doccount atleast, bo
 
 // presse-serve's facets beside the entities, on value slots too, so that remote shards count
 // them with ValueCountMatchSpy: the issuer (slot PRESSE_SLOT_ISSUER: the folded name of its
-// XISSUER term) and the month (slot 0's YYYYMMDD, counted per day and summed per month).
+// whole-name term) and the month (slot 0's YYYYMMDD, counted per day and summed per month).
 struct issuer_month_facets {
   Xapian::ValueCountMatchSpy issuers{PRESSE_SLOT_ISSUER}, days{PRESSE_SLOT_DATE};
   void attach(Xapian::Enquire &enq) {
@@ -424,7 +426,8 @@ struct issuer_month_facets {
     std::stable_sort(f.begin(), f.end(), [](const auto &a, const auto &b) { return a.second > b.second; });
     if (f.size() > n) f.resize(n);
     for (auto &kv : f) {
-      std::string term = "XISSUER" + kv.first;
+      const presse_field *issuer = PRESSE_FIELD(PRESSE_F_ISSUER);
+      std::string term = issuer->whole_prefix + kv.first;
       auto p = x.postlist_begin(term);
       std::string name;
       if (p != x.postlist_end(term)) {
@@ -435,7 +438,7 @@ struct issuer_month_facets {
         json_decref(j);
       }
       if (name.empty()) name = kv.first;
-      h.facets.push_back({"ISSUER", name, kv.second});
+      h.facets.push_back({issuer->type, name, kv.second});
     }
     std::map<unsigned, unsigned long long> months;
     for (auto v = days.values_begin(); v != days.values_end(); ++v)
@@ -715,15 +718,16 @@ void add_entity_values(Xapian::Document &xd, const char *v, size_t len) {
     unsigned long mentions;
   };
   std::vector<ent> es;
-  size_t at = 0;
-  while (at < len) {
-    const char *nl = (const char *)std::memchr(v + at, '\n', len - at);
-    size_t end = nl ? (size_t)(nl - v) : len;
-    std::string line(v + at, end - at);
-    size_t tab = line.rfind('\t');
-    if (tab != std::string::npos && tab > 0) es.push_back({line.substr(0, tab), std::strtoul(line.c_str() + tab + 1, nullptr, 10)});
-    at = end + 1;
-  }
+  presse_schema_entities_each(
+      v, len,
+      [](void *ctx, const char *type, size_t tlen, const char *name, size_t nlen, unsigned long long mentions) {
+        std::string key(type, tlen);
+        key += '\t';
+        key.append(name, nlen);
+        static_cast<std::vector<ent> *>(ctx)->push_back({key, (unsigned long)mentions});
+        return 0;
+      },
+      &es);
   std::stable_sort(es.begin(), es.end(), [](const ent &a, const ent &b) { return a.mentions > b.mentions; });
   for (size_t k = 0; k < es.size() && k < PRESSE_ENTITY_SLOTS; k++) xd.add_value(PRESSE_SLOT_ENTITY0 + (unsigned)k, es[k].key);
 }
@@ -756,7 +760,9 @@ struct entity_facets {
         t.docs += v.get_termfreq();
         t.prominence += v.get_termfreq() * (PRESSE_ENTITY_SLOTS - k);
       }
-    for (const char *type : {"PER", "ORG", "LOC"}) {
+    for (const presse_field &fld : presse_schema_fields) {
+      if (fld.ner_type < 0) continue;  // the NER types, in the schema's order
+      const char *type = fld.type;
       std::vector<std::pair<presse_hits::facet, unsigned long long>> f;
       std::string pre = std::string(type) + "\t";
       for (auto it = counts.lower_bound(pre); it != counts.end() && it->first.compare(0, pre.size(), pre) == 0; ++it)
@@ -995,8 +1001,8 @@ struct stats_walk {
     }
     out->terms = terms;
     std::string lo = x.get_value_lower_bound(PRESSE_SLOT_DATE), hi = x.get_value_upper_bound(PRESSE_SLOT_DATE);
-    if (lo.size() == 8) out->first_date = (unsigned)std::stoul(lo);
-    if (hi.size() == 8) out->last_date = (unsigned)std::stoul(hi);
+    out->first_date = presse_schema_date_decode(lo.data(), lo.size());
+    out->last_date = presse_schema_date_decode(hi.data(), hi.size());
     out->disk_bytes = path.empty() ? 0 : dir_bytes(path);
     // duplicates: one pass over the fingerprint slot (a value stream, no document is read)
     auto v = x.valuestream_begin(PRESSE_SLOT_FINGERPRINT);
@@ -1128,8 +1134,8 @@ int presse_db_each(presse_db *db, presse_db_doc_cb cb, void *ctx) {
       Xapian::Document doc = x.get_document(*p);
       std::string id;
       for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-        t.skip_to("Q");
-        if (t != doc.termlist_end() && (*t)[0] == 'Q') id = (*t).substr(1);
+        t.skip_to(PRESSE_PREFIX_ID);
+        if (t != doc.termlist_end() && (*t)[0] == PRESSE_PREFIX_ID[0]) id = (*t).substr(1);
         break;
       }
       std::string data = doc.get_data();

@@ -13,17 +13,6 @@ typedef struct presse_qnode presse_qnode; /* include/presse/query.h */
 #define PRESSE_DB_READ 0
 #define PRESSE_DB_WRITE 1  /* opens for writing, creating the database if it does not exist */
 
-#define PRESSE_SLOT_DATE 0u
-#define PRESSE_SLOT_ENTITIES 1u /* "TYPE\tCanonical name\tmentions\n" per distinct entity, for facets */
-#define PRESSE_SLOT_FINGERPRINT 2u /* 16 hex digits: a min-hash of the text's prose (document/fingerprint.c);
-                                      the collapse key that shows a release once however often it was added */
-/* The k-th entity of a document by mentions, "TYPE\tCanonical name", in slot PRESSE_SLOT_ENTITY0 + k
- * (k < PRESSE_ENTITY_SLOTS): entity facets are counted by Xapian's ValueCountMatchSpy, one per slot,
- * which remote shards (xapian-tcpsrv) run as well. Entities beyond the last slot count in no facet. */
-#define PRESSE_SLOT_ISSUER 3u /* the issuer's folded name (its XISSUER term), for the issuer facet */
-#define PRESSE_SLOT_ENTITY0 16u
-#define PRESSE_ENTITY_SLOTS 32u
-
 /* Opens the database at path: a Xapian database, or a sharded one (a folder with a Xapian stub
  * file XAPIANDB beside its shards, or a stub file, whose shards may be xapian-tcpsrv servers:
  * "remote HOST:PORT"), which reads like one database and writes each document to its shard.
