@@ -4,6 +4,7 @@
  * response is read until the server closes; beside the sanitizers it checks that the server
  * keeps answering. */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -45,12 +46,28 @@ static void build_db(const char *path) {
   presse_db_close(db);
 }
 
+static char dbpath[200];
+
+/* The database goes with the process (fork mode starts many). */
+static void remove_db(void) {
+  DIR *d = opendir(dbpath);
+  if (!d) return;
+  for (struct dirent *e; (e = readdir(d));) {
+    char f[512];
+    if (e->d_name[0] == '.') continue;
+    snprintf(f, sizeof f, "%s/%s", dbpath, e->d_name);
+    unlink(f);
+  }
+  closedir(d);
+  rmdir(dbpath);
+}
+
 static void start(void) {
-  static char dbpath[200];
   const char *marker = fuzz_file("serve", (const uint8_t *)"", 0); /* the process's own directory */
   snprintf(dbpath, sizeof dbpath, "%.*s/db", (int)(strrchr(marker, '/') - marker), marker);
   unlink(marker);
   build_db(dbpath);
+  atexit(remove_db); /* registered after fuzz_file's, so it runs first */
   srv.dbpath = dbpath;
   srv.max_body = 1u << 20;
   srv.request_timeout = 5;
