@@ -36,6 +36,7 @@ static void usage(FILE *f) {
           "  remove ID|PATH...    remove documents by id or file path\n"
           "  stats                document count, terms, dates, size on disk\n"
           "  list [--json]        every document: id, date, title\n"
+          "  check                Xapian's consistency check of every table of the database\n"
           "\n"
           "options:\n"
           "  --db DIR             database directory (default: $PRESSE_DB, else\n"
@@ -288,7 +289,7 @@ static int add_dir(run *r, const char *path, int depth) {
     if (names[n]) n++;
   }
   closedir(d);
-  qsort(names, n, sizeof *names, cmp_names); /* a stable order, so runs are repeatable */
+  if (n) qsort(names, n, sizeof *names, cmp_names); /* a stable order, so runs are repeatable */
   int rc = 0;
   presse_buf child = PRESSE_BUF_INIT;
   for (size_t i = 0; i < n; i++) {
@@ -657,7 +658,9 @@ static int cmd_stats(const char *dbpath) {
   int ex = open_db(dbpath, PRESSE_DB_READ, &db);
   if (ex) return ex;
   presse_db_stats st;
-  int rc = presse_db_stats_get(db, &st);
+  /* the walk over the statistics crashed inside libxapian on a damaged posting-list table */
+  int rc = presse_db_check(db, 0);
+  if (rc == PRESSE_OK) rc = presse_db_stats_get(db, &st);
   if (rc != PRESSE_OK) {
     fprintf(stderr, "%s: %s\n", prog, presse_db_errmsg(db));
     presse_db_close(db);
@@ -693,6 +696,18 @@ static int cmd_stats(const char *dbpath) {
   }
   presse_db_close(db);
   return status;
+}
+
+/* Xapian's full consistency check of every table. */
+static int cmd_check(const char *dbpath) {
+  presse_db *db;
+  int ex = open_db(dbpath, PRESSE_DB_READ, &db);
+  if (ex) return ex;
+  int rc = presse_db_check(db, 1);
+  if (rc != PRESSE_OK) fprintf(stderr, "%s: %s\n", prog, presse_db_errmsg(db));
+  else printf("%s: every table is consistent\n", dbpath);
+  presse_db_close(db);
+  return rc == PRESSE_OK ? 0 : EXIT_FATAL;
 }
 
 typedef struct list_ctx {
@@ -874,9 +889,10 @@ int main(int argc, char **argv) {
   else if (!strcmp(cmd, "add")) status = cmd_add(dbpath, &r, rest, nrest, jsonl, njsonl, &opts);
   else if (!strcmp(cmd, "remove") || !strcmp(cmd, "rm")) status = cmd_remove(dbpath, rest, nrest);
   else if (!strcmp(cmd, "stats")) status = cmd_stats(dbpath);
+  else if (!strcmp(cmd, "check")) status = cmd_check(dbpath);
   else if (!strcmp(cmd, "list")) status = cmd_list(dbpath, json);
   else {
-    fprintf(stderr, "%s: unknown command '%s' (add, remove, stats, list)\n", prog, cmd);
+    fprintf(stderr, "%s: unknown command '%s' (add, remove, stats, list, check)\n", prog, cmd);
     status = EXIT_FATAL;
   }
   free(jsonl);

@@ -201,9 +201,11 @@ int main(int argc, char **argv) {
         break;
       case 'h':
         usage(stdout);
+        free(dbpath);
         return 0;
       default: /* getopt named the option */
         fprintf(stderr, "%s: see '%s --help'; a query word starting with '-' may also follow '--'\n", prog, prog);
+        free(dbpath);
         return EXIT_FATAL;
     }
   }

@@ -12,7 +12,10 @@ cmake --build build -j2
 ctest --test-dir build --output-on-failure -j2
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPRESSE_SANITIZE=ON -DPRESSE_WERROR=ON >/dev/null
 cmake --build build-asan -j2
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+# new_delete_type_mismatch=0: libxapian 1.4.22's own Database::check (what xapian-check runs, and
+# presse_db_check) deletes an object through a base of another size inside libxapian; no
+# presse code is involved (reproduced with a five-line program calling Xapian::Database::check)
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:new_delete_type_mismatch=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j2
 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DPRESSE_TSAN=ON -DPRESSE_WERROR=ON >/dev/null
 cmake --build build-tsan -j2 --target presse-index presse-query test_store test_indexer compound-lexicon

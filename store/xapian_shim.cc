@@ -20,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -140,16 +141,35 @@ int catch_all(const std::string &path, std::string &err, F &&f) {
   try {
     return f();
   } catch (const Xapian::DatabaseLockError &e) {
-    err = "database '" + path + "' is locked by another writer";
-    return PRESSE_ELOCKED;
+    // Xapian throws this also when the lock file cannot be made at all: a read-only file system
+    // or no write permission is not "another writer", and the user needs to know which.
+    const std::string &m = e.get_msg();
+    if (m.find("already locked") != std::string::npos) {
+      err = "database '" + path + "' is locked by another writer";
+      return PRESSE_ELOCKED;
+    }
+    size_t colon = m.rfind(": ");
+    err = "cannot write to database '" + path + "': " + (colon != std::string::npos ? m.substr(colon + 2) : m);
+    return PRESSE_EDB;
   } catch (const Xapian::DatabaseNotFoundError &e) {
+    std::error_code ec;
+    if (!path.empty() && std::filesystem::exists(path + "/iamglass", ec)) {  // there is one, with parts missing
+      err = "database '" + path + "' is incomplete: " + e.get_msg();
+      return PRESSE_EDB;
+    }
     err = "no database at '" + path + "'";
     return PRESSE_ENOTFOUND;
   } catch (const Xapian::DatabaseOpeningError &e) {
     err = "cannot open database '" + path + "': " + e.get_msg();
-    return PRESSE_ENOTFOUND;
+    std::error_code ec;  // a database is there but cannot be opened: no "create one" hint
+    return !path.empty() && std::filesystem::exists(path + "/iamglass", ec) ? PRESSE_EDB : PRESSE_ENOTFOUND;
   } catch (const Xapian::Error &e) {
     err = e.get_type() + std::string(": ") + e.get_msg();
+    // Xapian keeps the system's reason apart ("Error writing block 130" + ENOSPC): say it, and
+    // say plainly when the disk is full (what was committed before stays, the batch does not).
+    if (const char *why = e.get_error_string()) err += std::string(" (") + why + ")";
+    if (err.find(strerror(ENOSPC)) != std::string::npos)  // also when nested: "Modifications failed (...)"
+      err = "the disk is full, nothing more can be written to '" + path + "' (" + err + ")";
     return PRESSE_EDB;
   } catch (const std::bad_alloc &) {
     err = "out of memory";
@@ -780,6 +800,54 @@ struct entity_facets {
 
 extern "C" {
 
+// Xapian's own consistency check (what xapian-check runs) of the database in dir, at its
+// committed revision (read from the version file: a table checked alone was taken at blocks an
+// interrupted commit had left, and a database that survived kill -9 looked damaged): the B-tree
+// structure of each block (item bounds, key order), not the payload. Damage that it finds made
+// libxapian crash (a stats walk) or overflow a heap buffer (a commit). Without full, a database
+// over kCheckBytes on disk is not checked (presse-index check does it). Returns the first
+// problem, or "" when there is none.
+constexpr unsigned long long kCheckBytes = 2ull << 30;
+
+static std::string check_tables(const std::string &dir, bool full) {
+  std::error_code ec;
+  if (!std::filesystem::exists(dir + "/iamglass", ec)) return std::string();  // new, or not glass
+  if (!full) {
+    unsigned long long bytes = 0;
+    for (const auto &f : std::filesystem::directory_iterator(dir, ec)) bytes += f.file_size(ec);
+    if (bytes > kCheckBytes) return std::string();
+  }
+  try {
+    std::ostringstream sink;  // xapian-check's report, not ours to print
+    if (Xapian::Database::check(dir, 0, &sink) != 0) return "inconsistent tables";
+  } catch (const Xapian::Error &e) {
+    return e.get_msg();
+  }
+  return std::string();
+}
+
+static int damaged(presse_db *db, const std::string &why) {
+  db->err = "database '" + db->path + "' is damaged (" + why + "); xapian-check '" + db->path +
+            "' says more: restore it from a backup or index the releases again into a new database";
+  return PRESSE_EDB;
+}
+
+int presse_db_check(presse_db *db, int full) {
+  if (!db) return PRESSE_EINVAL;
+  return guard(db, [&] {
+    if (!db->wdb && db->db->locked()) return (int)PRESSE_OK;  // a writer is at work: its open checked
+    Xapian::rev before = db->db->get_revision();
+    std::string why = check_tables(db->path, full != 0);
+    if (!why.empty() && !db->wdb) {
+      // Xapian's check is not safe against a commit running beside it (blocks are reused): a
+      // writer that started or committed meanwhile makes the finding worthless, not the database
+      db->db->reopen();
+      if (db->db->locked() || db->db->get_revision() != before) return (int)PRESSE_OK;
+    }
+    return why.empty() ? (int)PRESSE_OK : damaged(db, why);
+  });
+}
+
 int presse_db_open(presse_db **out, const char *path, int mode) {
   *out = nullptr;
   presse_db *db;
@@ -799,6 +867,10 @@ int presse_db_open(presse_db **out, const char *path, int mode) {
       auto *w = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
       db->db.reset(w);
       db->wdb = w;
+      // with the lock held nothing changes under the check; a damaged table is refused before a
+      // commit writes into it
+      std::string why = check_tables(path, false);
+      if (!why.empty()) return damaged(db, why);
     } else {
       std::error_code ec;
       if (!std::filesystem::exists(path, ec)) {

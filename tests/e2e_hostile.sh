@@ -145,5 +145,76 @@ else
   bad "python3 is needed to write the DOCX fixture (scripts/install-deps.sh installs it)"
 fi
 
+# --- defects 9 and 10: damaged, read-only and full databases: a clear message, exit 2, nothing lost ---
+"$INDEX" --db "$TMP/k0" -q add "$SRC/corpus" || bad "indexing corpus/ failed"
+printf 'Neue Meldung\n\nAus Hattingen.\n' > "$TMP/new.txt"
+chmod a+r "$TMP/new.txt"
+damage() { # damage KIND: a copy of k0 in kx, damaged
+  rm -rf "$TMP/kx"
+  cp -r "$TMP/k0" "$TMP/kx"
+  python3 - "$TMP/kx" "$1" <<'PY'
+import os, sys
+d, kind = sys.argv[1], sys.argv[2]
+def blocks(table):  # every block's item directory overwritten: item offsets point outside
+    p = os.path.join(d, table + '.glass')
+    with open(p, 'r+b') as f:
+        for k in range(os.path.getsize(p) // 8192):
+            f.seek(8192 * k + 11)
+            f.write(b'\xff' * 50)
+if kind == 'postlist': blocks('postlist')
+elif kind == 'docdata': blocks('docdata')
+elif kind == 'truncated':
+    p = os.path.join(d, 'postlist.glass'); os.truncate(p, os.path.getsize(p) // 2)
+elif kind == 'version':
+    with open(os.path.join(d, 'iamglass'), 'r+b') as f: f.seek(20); f.write(b'\0' * 40)
+elif kind == 'missing': os.remove(os.path.join(d, 'termlist.glass'))
+PY
+}
+for kind in postlist docdata truncated version; do
+  damage $kind
+  expect 2 "database '$TMP/kx' is damaged\|DatabaseCorruptError" "$INDEX" --db "$TMP/kx" stats
+  expect 2 "database '$TMP/kx' is damaged\|DatabaseCorruptError" "$INDEX" --db "$TMP/kx" add "$TMP/new.txt"
+  expect 2 "database '$TMP/kx' is damaged\|DatabaseCorruptError" "$INDEX" --db "$TMP/kx" check
+done
+grep -q "postlist.glass\|Rev file" "$TMP/err" && ok || bad "the damaged table is not named: $(cat "$TMP/err")"
+damage missing
+expect 2 "cannot open database '$TMP/kx': Couldn't open .*termlist.glass" "$INDEX" --db "$TMP/kx" add "$TMP/new.txt"
+"$INDEX" --db "$TMP/k0" check >"$TMP/out" 2>&1 && ok || bad "check of a sound database failed"
+grep -q "every table is consistent" "$TMP/out" && ok || bad "check of a sound database: $(cat "$TMP/out")"
+docs0=$("$INDEX" --db "$TMP/k0" stats | awk '/^documents:/ {print $2}')
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+  chmod -R a+rX "$TMP/k0"
+  expect 2 "cannot write to database '$TMP/k0': Permission denied" \
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$INDEX" --db "$TMP/k0" add "$TMP/new.txt"
+  grep -q "locked by another writer" "$TMP/err" && bad "a permission error said 'locked'" || ok
+else
+  echo "note: not root: the permission check needs setpriv as root; skipped" >&2
+fi
+if [ "$(id -u)" = 0 ] && mkdir -p "$TMP/full" && mount -t tmpfs -o size=2m tmpfs "$TMP/full" 2>/dev/null; then
+  # a read-only file system
+  cp -r "$TMP/k0" "$TMP/full/ro" && mount -o remount,ro "$TMP/full"
+  expect 2 "cannot write to database '$TMP/full/ro': Read-only file system" \
+    "$INDEX" --db "$TMP/full/ro" add "$TMP/new.txt"
+  "$QUERY" --db "$TMP/full/ro" Migrantenorganisationen >/dev/null && ok || bad "reading a read-only database failed"
+  umount "$TMP/full"
+  # a full disk: the batch that does not fit fails with exit 2, what was committed before stays
+  mount -t tmpfs -o size=2m tmpfs "$TMP/full"
+  "$INDEX" --db "$TMP/full/db" -q --no-entities add "$SRC/corpus/000_stadt-hagen-fachtag-migrantenorganisationen.md" \
+    || bad "the first release did not fit on 2 MB"
+  expect 2 "the disk is full, nothing more can be written to '$TMP/full/db'" \
+    "$INDEX" --db "$TMP/full/db" --no-entities --batch 50 add --jsonl "$TMP/big.jsonl"
+  "$QUERY" --db "$TMP/full/db" Migrantenorganisationen | grep -q 000_stadt-hagen && ok \
+    || bad "the release committed before the disk filled up is lost"
+  umount "$TMP/full"
+else
+  echo "note: not root (or no tmpfs): the read-only and full-disk checks need to mount a tmpfs; skipped" >&2
+fi
+[ "$("$INDEX" --db "$TMP/k0" stats | awk '/^documents:/ {print $2}')" = "$docs0" ] && ok || bad "documents lost in k0"
+
+# --- a missing or broken NER model: one line naming the file, exit 2 ---
+expect 2 "$TMP/nothere.model: No such file or directory" "$INDEX" --db "$TMP/dbm" --ner-model "$TMP/nothere.model" add "$TMP/new.txt"
+head -c 3000 "$SRC/models/ner-de.model" > "$TMP/trunc.model"
+expect 2 "$TMP/trunc.model: not a presse NER model (or truncated)" "$INDEX" --db "$TMP/dbm" --ner-model "$TMP/trunc.model" add "$TMP/new.txt"
+
 echo "e2e_hostile: $passes passed, $fails failed"
 [ $fails -eq 0 ]

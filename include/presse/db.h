@@ -71,6 +71,15 @@ int presse_db_stats_get(presse_db *db, presse_db_stats *out);
 /* The same for shard i alone (size on disk 0 for a remote shard). */
 int presse_db_shard_stats_get(presse_db *db, unsigned i, presse_db_stats *out);
 
+/* Runs Xapian's consistency check (the one xapian-check runs) over the committed revision of the
+ * database: the B-tree structure of every table's blocks, not the payload (random damage inside an
+ * item can pass). About 0.25 s of CPU for the 7,224 Berlin releases (72 MB), linear in the size.
+ * Damage it finds made libxapian crash in a stats walk and overflow a heap buffer in a commit.
+ * PRESSE_EDB with a message naming the problem when it is damaged. full == 0 skips databases
+ * over 2 GiB on disk. presse_db_open in write mode runs it (full == 0) itself; readers do not (a
+ * query would pay for it every time). */
+int presse_db_check(presse_db *db, int full);
+
 /* Calls cb(ctx, id, data) for every document in docid order; data is the stored JSON. Pointers are
  * valid during the call only. A non-zero return stops the walk (result PRESSE_EABORT). When a
  * writer commits during the walk, it goes on after the last document it passed to cb (each
