@@ -53,6 +53,11 @@ struct presse_query {
 
 /* ---- errors and bookkeeping ---- */
 
+static presse_qnode *fail(presse_query *q, size_t pos, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 static presse_qnode *fail(presse_query *q, size_t pos, const char *fmt, ...) {
   if (q->failed) return NULL;
   q->failed = 1;
