@@ -224,9 +224,10 @@ static int append_phone(presse_buf *b, const char *s, size_t n) {
   for (size_t i = 0; i < n && rc == PRESSE_OK; i++)
     if ((s[i] >= '0' && s[i] <= '9') || (s[i] == '+' && i == 0)) rc = presse_buf_putc(&d, s[i]);
   if (rc == PRESSE_OK) {
-    if (d.len > 3 && memcmp(d.data, "+49", 3) == 0) {
-      if (d.data[3] != '0') rc = presse_buf_putc(b, '0');
-      if (rc == PRESSE_OK) rc = presse_buf_append(b, d.data + 3, d.len - 3);
+    size_t cc = d.len > 3 && !memcmp(d.data, "+49", 3) ? 3 : d.len > 4 && !memcmp(d.data, "0049", 4) ? 4 : 0;
+    if (cc) { /* +49 and 0049: the national form */
+      if (d.data[cc] != '0') rc = presse_buf_putc(b, '0');
+      if (rc == PRESSE_OK) rc = presse_buf_append(b, d.data + cc, d.len - cc);
     } else
       rc = presse_buf_append(b, d.data, d.len);
   }
@@ -276,6 +277,23 @@ static int word_terms(presse_analyzer *a, const char *s, const presse_rawtok *t,
   return PRESSE_OK;
 }
 
+/* The domains of host[0..n) (lower case) as ALT terms at position p: the host itself unless
+ * skip_host, then every parent with at least two labels ("www.hagen.de" -> "hagen.de"). */
+static int domain_terms(presse_analyzer *a, batch *b, const char *host, size_t n, unsigned p, size_t start,
+                        size_t end, int skip_host) {
+  for (size_t i = 0; i < n;) {
+    const char *dot = memchr(host + i, '.', n - i);
+    if (!dot) break; /* a single label ("de") is no domain */
+    if (!(skip_host && i == 0)) {
+      size_t off = a->fold.len;
+      if (append_lower_ascii(&a->fold, host + i, n - i) != PRESSE_OK) return PRESSE_ENOMEM;
+      if (!push(b, off, a->fold.len - off, p, start, end, PRESSE_TOK_DOMAIN, PRESSE_TERM_ALT)) return PRESSE_OK;
+    }
+    i = (size_t)(dot - host) + 1;
+  }
+  return PRESSE_OK;
+}
+
 static int email_terms(presse_analyzer *a, const char *s, const presse_rawtok *t, unsigned *pos, batch *b) {
   unsigned p = *pos + 1;
   size_t off = a->fold.len;
@@ -295,6 +313,10 @@ static int email_terms(presse_analyzer *a, const char *s, const presse_rawtok *t
       k++;
     }
     i = j + 1;
+  }
+  if (at < t->end) {
+    int rc = domain_terms(a, b, s + at + 1, t->end - at - 1, p, t->start, t->end, 0);
+    if (rc != PRESSE_OK) return rc;
   }
   *pos += k ? k : 1;
   return PRESSE_OK;
@@ -321,13 +343,20 @@ int presse_analyze(presse_analyzer *a, const char *s, size_t len, unsigned *pos_
         break;
       case PRESSE_TOK_URL: {
         size_t st = t->start;
-        if (s[st] == 'h' || s[st] == 'H') st += (s[st + 4] == 's' || s[st + 4] == 'S') ? 8 : 7;
+        /* the scheme, not the h of a bare domain ("hagen.de") */
+        if (t->end - st > 7 && (s[st] == 'h' || s[st] == 'H') && (s[st + 4] == ':' || s[st + 5] == ':'))
+          st += (s[st + 4] == 's' || s[st + 4] == 'S') ? 8 : 7;
         size_t en = t->end;
         while (en > st + 1 && s[en - 1] == '/') en--;
         rc = append_lower_ascii(&a->fold, s + st, en - st);
         push(&b, off, a->fold.len - off, ++pos, t->start, t->end, PRESSE_TOK_URL, 0);
+        size_t hn = 0;
+        while (st + hn < en && !strchr("/:?#", s[st + hn])) hn++;
+        if (rc == PRESSE_OK) rc = domain_terms(a, &b, s + st, hn, pos, t->start, t->end, hn == en - st);
         break;
       }
+      case PRESSE_TOK_DOMAIN: /* made here, never by the tokenizer */
+        break;
       case PRESSE_TOK_PHONE:
         rc = append_phone(&a->fold, s + t->start, t->end - t->start);
         push(&b, off, a->fold.len - off, ++pos, t->start, t->end, PRESSE_TOK_PHONE, 0);

@@ -66,11 +66,38 @@ static int ieq(const char *s, size_t len, size_t i, const char *lit) {
 
 /* ---- URLs and e-mail addresses ---- */
 
+/* Top-level domains a bare domain may end in ("hagen.de", "berlin.de/polizei"): the ones German
+ * releases name; a longer list would turn "Berlin.Die" (a missing space) into an address. */
+static const char *const bare_tlds[] = {"de", "com", "org", "net", "eu", "info", "berlin", "at", "ch", "nrw", "ruhr"};
+
+/* A bare domain at s[i]: labels of letters, digits and inner hyphens joined by dots, the last a
+ * known top-level domain, not followed by a word character or '@'. Returns the length of the
+ * domain (not of a path after it), or 0. */
+static size_t scan_bare_domain(const char *s, size_t len, size_t i) {
+  size_t j = i, last = i;
+  int labels = 0;
+  for (;;) {
+    size_t k = j;
+    while (k < len && (isalnum((unsigned char)s[k]) || (s[k] == '-' && k > j))) k++;
+    if (k == j || s[k - 1] == '-') return 0;
+    labels++;
+    last = j;
+    j = k;
+    if (j + 1 < len && s[j] == '.' && isalnum((unsigned char)s[j + 1])) j++;
+    else break;
+  }
+  if (labels < 2 || (j < len && (s[j] == '@' || wordch_at(s, len, j)))) return 0;
+  for (size_t k = 0; k < sizeof bare_tlds / sizeof *bare_tlds; k++)
+    if (strlen(bare_tlds[k]) == j - last && ieq(s, len, last, bare_tlds[k])) return j - i;
+  return 0;
+}
+
 static size_t scan_url(const char *s, size_t len, size_t i) {
   size_t pre;
   if (ieq(s, len, i, "https://")) pre = 8;
   else if (ieq(s, len, i, "http://")) pre = 7;
   else if (ieq(s, len, i, "www.")) pre = 4;
+  else if (scan_bare_domain(s, len, i)) pre = 0;
   else return 0;
   size_t j = i + pre;
   while (j < len) {
@@ -82,6 +109,7 @@ static size_t scan_url(const char *s, size_t len, size_t i) {
   }
   while (j > i + pre && strchr(".,;:!?", s[j - 1])) j--;
   if (j < i + pre + 3) return 0;
+  if (!pre && j < len && s[j] == '@') return 0; /* the domain of an address comes as the address */
   return j - i;
 }
 

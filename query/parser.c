@@ -321,7 +321,7 @@ static presse_qnode *token_node(presse_query *q, const aterms *c, size_t a, size
   for (size_t k = a; k < b; k++)
     if (c->v[k].flags & PRESSE_TERM_PART) parts++;
   const aterm *first = &c->v[a];
-  if (first->kind == PRESSE_TOK_EMAIL) { /* the address itself, not its words */
+  if (first->kind == PRESSE_TOK_EMAIL || first->kind == PRESSE_TOK_URL) { /* the address itself, not its words */
     add_highlight(q, first->text, strlen(first->text), 0);
     return presse_qnode_term(PRESSE_Q_TERM, f->word_prefix, first->text, strlen(first->text));
   }
@@ -365,7 +365,7 @@ static presse_qnode *phrase_node(presse_query *q, const aterms *c, const presse_
   for (size_t k = 0; k < c->n; k++) {
     const aterm *t = &c->v[k];
     if (t->flags & (PRESSE_TERM_WHOLE | PRESSE_TERM_SPLIT)) continue;
-    if (t->kind == PRESSE_TOK_EMAIL) continue; /* its words (PART terms) carry the positions */
+    if (t->kind == PRESSE_TOK_EMAIL || t->kind == PRESSE_TOK_DOMAIN) continue; /* its words (PART terms) carry the positions */
     if (!cur || t->pos != cur_pos) {
       if (cur) presse_qnode_add(ph, presse_qnode_simplify(cur));
       cur = presse_qnode_new(PRESSE_Q_OR);
@@ -569,7 +569,28 @@ static presse_qnode *entity_filter(presse_query *q, const presse_field *fld, siz
   return or;
 }
 
+/* A phone number typed with spaces spans chunks ("02331 207-3314", "+49 2331 207 3314"): when
+ * the analyser reads one from q->i on, it is one term, the digits in national form that the
+ * document side indexes. Returns 1 (and moves q->i past it) or 0. */
+static int phone_chunk(presse_query *q, items *it, int neg) {
+  size_t a = q->i, r = a;
+  if (!(isdigit((unsigned char)q->src[a]) || (q->src[a] == '+' && a + 1 < q->len && isdigit((unsigned char)q->src[a + 1]))))
+    return 0;
+  while (r < q->len && (isdigit((unsigned char)q->src[r]) || strchr(" /-+()", q->src[r]))) r++;
+  aterms c;
+  if (analyze(q, q->src + a, r - a, &c) != PRESSE_OK) return 0;
+  int found = c.n > 0 && c.v[0].kind == PRESSE_TOK_PHONE && c.v[0].start == 0;
+  if (found) {
+    add_highlight(q, c.v[0].text, strlen(c.v[0].text), 0);
+    items_add(it, neg ? I_NEG : I_POS, presse_qnode_term(PRESSE_Q_TERM, "", c.v[0].text, strlen(c.v[0].text)));
+    q->i = a + c.v[0].end;
+  }
+  aterms_free(&c);
+  return found;
+}
+
 static void parse_chunk(presse_query *q, items *it, int neg) {
+  if (phone_chunk(q, it, neg)) return;
   size_t a = q->i, b = chunk_end(q, q->i);
   if (q->src[a] == '-' && b > a + 1 && !neg) { /* -word */
     q->i = a + 1;

@@ -108,6 +108,10 @@ expect 2 "malformed query at position 14: cannot read the date '2021-13' (use" "
 "$QUERY" --db "$DB" -Karlshorst Kühner >"$TMP/out" 2>"$TMP/err" && grep -q 000_stadt-hagen "$TMP/out" && ok ||
   bad "presse-query -Karlshorst Kühner failed: $(cat "$TMP/err")"
 expect 2 "unrecognized option '--bogus'" "$QUERY" --db "$DB" --bogus Kühner
+# phone numbers and domains however typed find the seed (issue 13)
+for q in '02331 207-3314' '+49 2331 207 3314' 'hagen.de' 'stadt-hagen.de'; do
+  "$QUERY" --db "$DB" --no-collapse --limit 50 "$q" | grep -q 000_stadt-hagen && ok || bad "'$q' does not find the seed"
+done
 expect 2 "malformed query at position 7: unbalanced parenthesis" "$QUERY" --db "$DB" 'Hagen (Herne OR Essen'
 expect 2 "malformed query at position 12: unbalanced parenthesis" "$QUERY" --db "$DB" 'Hagen Herne)'
 expect 2 "cannot read the date" "$QUERY" --db "$DB" 'datum:morgen'

@@ -23,7 +23,7 @@ static int on_term(void *ctx, const presse_term *t) {
   if (t->flags & PRESSE_TERM_PART) presse_buf_putc(&d->b, '~');
   if (t->flags & PRESSE_TERM_ALT) presse_buf_putc(&d->b, '+');
   if (t->flags & PRESSE_TERM_SPLIT) presse_buf_putc(&d->b, '^');
-  static const char *kinds[] = {"", "#num", "#date", "#tel", "#mail", "#url"};
+  static const char *kinds[] = {"", "#num", "#date", "#tel", "#mail", "#url", "#domain"};
   presse_buf_puts(&d->b, kinds[t->kind]);
   return 0;
 }
@@ -130,10 +130,18 @@ static void test_dates(void) {
 static void test_tokens(void) {
   /* special tokens stay whole */
   CHECK_TERMS("per E-Mail an Alexander.Kuehner@stadt-hagen.de oder",
-              "per@1 e@2~ mail@3~ email@2+ an@4! alexander.kuehner@stadt-hagen.de@5#mail alexander@5~ kuhner@6~ oder@7!");
+              "per@1 e@2~ mail@3~ email@2+ an@4! alexander.kuehner@stadt-hagen.de@5#mail alexander@5~ kuhner@6~ "
+              "stadt-hagen.de@5+#domain oder@7!");
   /* a full stop after the address ends the sentence, not the address */
-  CHECK_TERMS("an Alexander.Kuehner@stadt-hagen.de.", "an@1! alexander.kuehner@stadt-hagen.de@2#mail alexander@2~ kuhner@3~");
-  CHECK_TERMS("Internet: [www.hagen.de](http://www.hagen.de)", "internet@1 www.hagen.de@2#url www.hagen.de@3#url");
+  CHECK_TERMS("an Alexander.Kuehner@stadt-hagen.de.", "an@1! alexander.kuehner@stadt-hagen.de@2#mail alexander@2~ kuhner@3~ stadt-hagen.de@2+#domain");
+  CHECK_TERMS("Internet: [www.hagen.de](http://www.hagen.de)",
+              "internet@1 www.hagen.de@2#url hagen.de@2+#domain www.hagen.de@3#url hagen.de@3+#domain");
+  /* issue 13: a bare domain is an address, its host and parents are domain terms; 0049 is +49 */
+  CHECK_TERMS("unter hagen.de und https://www.polizei.berlin.de/x",
+              "unter@1! hagen.de@2#url und@3! www.polizei.berlin.de/x@4#url www.polizei.berlin.de@4+#domain "
+              "polizei.berlin.de@4+#domain berlin.de@4+#domain");
+  CHECK_TERMS("t 0049 2331 207 3314", "t@1 023312073314@2#tel");
+  CHECK_TERMS("in Berlin.Die Polizei", "in@1! berlin@2~ die@3!~ berlindie@2+ polizei@4");
   CHECK_TERMS("t +49 2331 207 3314 f", "t@1 023312073314@2#tel f@3");
   CHECK_TERMS("Telefon 02331/207-4575 oder", "telefon@1 023312074575@2#tel oder@3!");
   CHECK_TERMS("am 30.01.2025 und 2025-01-30", "am@1! 2025-01-30@2#date und@3! 2025-01-30@4#date");

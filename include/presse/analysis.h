@@ -15,7 +15,10 @@ typedef enum {
   PRESSE_TOK_DATE,   /* term text is the ISO date "YYYY-MM-DD" */
   PRESSE_TOK_PHONE,  /* term text is the digits, German numbers in national form "0..." */
   PRESSE_TOK_EMAIL,  /* term text is the lower-cased address */
-  PRESSE_TOK_URL     /* term text is the lower-cased URL without scheme */
+  PRESSE_TOK_URL,    /* term text is the lower-cased URL without scheme */
+  PRESSE_TOK_DOMAIN  /* with ALT, at a URL's or address's position: its host and the domains it
+                        lies in ("www.hagen.de/x": "www.hagen.de", "hagen.de"; "a@stadt-hagen.de":
+                        "stadt-hagen.de"), so a domain as typed finds them */
 } presse_token_kind;
 
 /* Term flags. */
