@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds presse and runs the whole test suite twice: an optimised build, then one under
 # AddressSanitizer and UndefinedBehaviorSanitizer. Then the tests that drive the store's writer
-# thread (store, indexer, the kill -9 test) under ThreadSanitizer. Warnings are errors in all.
+# thread (store, indexer, the kill -9 test) and presse-serve's worker threads (serve_api, serve_live)
+# under ThreadSanitizer. Warnings are errors in all.
 # Last, every fuzz target of tests/fuzz for PRESSE_FUZZ_SECONDS (default 15) each: a crash, a
 # sanitizer report, a leak or a timeout fails the run (about 3 minutes, plus the clang build).
 set -eu
@@ -18,6 +19,6 @@ cmake --build build-asan -j2
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:new_delete_type_mismatch=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j2
 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DPRESSE_TSAN=ON -DPRESSE_WERROR=ON >/dev/null
-cmake --build build-tsan -j2 --target presse-index presse-query test_store test_indexer compound-lexicon
-TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -j2 -R '^(store|indexer|e2e_crash)$'
+cmake --build build-tsan -j2 --target presse-index presse-query presse-serve test_store test_indexer compound-lexicon
+TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -j2 -R '^(store|indexer|e2e_crash|serve_api|serve_live)$'
 sh scripts/fuzz.sh -t "${PRESSE_FUZZ_SECONDS:-15}"

@@ -3,6 +3,8 @@
  * read handle and analyzer). Releases committed by presse-index while it runs appear with the
  * next request. */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <sys/socket.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -86,13 +88,13 @@ int main(int argc, char **argv) {
       {"base-url", required_argument, NULL, 'b'}, {"timeout", required_argument, NULL, 'T'},
       {"help", no_argument, NULL, 'h'},           {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
-  const char *dbarg = NULL, *listen = "127.0.0.1:8080", *static_dir = NULL, *token_file = NULL, *base = NULL;
+  const char *dbarg = NULL, *listen_at = "127.0.0.1:8080", *static_dir = NULL, *token_file = NULL, *base = NULL;
   long threads = 4, max_body = 16L << 20, timeout = 30;
   int c;
   while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
     switch (c) {
       case 'd': dbarg = optarg; break;
-      case 'l': listen = optarg; break;
+      case 'l': listen_at = optarg; break;
       case 't': threads = parse_num("--threads", optarg, 1, 256); break;
       case 's': static_dir = optarg; break;
       case 'w': token_file = optarg; break;
@@ -121,14 +123,14 @@ int main(int argc, char **argv) {
   }
   /* ADDR:PORT, IPv4 */
   char host[64];
-  const char *colon = strrchr(listen, ':');
+  const char *colon = strrchr(listen_at, ':');
   struct sockaddr_in sa = {.sin_family = AF_INET};
-  if (!colon || (size_t)(colon - listen) >= sizeof host) {
-    fprintf(stderr, "%s: --listen: '%s' is not ADDR:PORT (like 127.0.0.1:8080)\n", prog, listen);
+  if (!colon || (size_t)(colon - listen_at) >= sizeof host) {
+    fprintf(stderr, "%s: --listen: '%s' is not ADDR:PORT (like 127.0.0.1:8080)\n", prog, listen_at);
     return 2;
   }
-  memcpy(host, listen, (size_t)(colon - listen));
-  host[colon - listen] = '\0';
+  memcpy(host, listen_at, (size_t)(colon - listen_at));
+  host[colon - listen_at] = '\0';
   if (!strcmp(host, "localhost")) strcpy(host, "127.0.0.1");
   if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
     fprintf(stderr, "%s: --listen: '%s' is not an IPv4 address\n", prog, host);
@@ -183,22 +185,33 @@ int main(int argc, char **argv) {
   pthread_sigmask(SIG_BLOCK, &sigs, NULL);
   signal(SIGPIPE, SIG_IGN);
 
+  /* the socket is bound here, so that the port (port 0: a free one) and the feeds' base URL are
+   * known before the first worker thread can read them */
+  int ls = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int one = 1;
+  socklen_t sl = sizeof sa;
+  if (ls < 0 || setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) || bind(ls, (struct sockaddr *)&sa, sizeof sa) ||
+      listen(ls, 256) || getsockname(ls, (struct sockaddr *)&sa, &sl)) {
+    fprintf(stderr, "%s: cannot listen on %s: %s\n", prog, listen_at, strerror(errno));
+    if (ls >= 0) close(ls);
+    goto out;
+  }
+  unsigned port = ntohs(sa.sin_port);
+  if (base) snprintf(s.base_url, sizeof s.base_url, "%s", base);
+  else snprintf(s.base_url, sizeof s.base_url, "http://%s:%u", host, port);
+  size_t bl = strlen(s.base_url);
+  if (bl && s.base_url[bl - 1] == '/') s.base_url[bl - 1] = '\0';
   d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL,
-                       NULL, serve_handle, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                       NULL, serve_handle, &s, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)ls,
                        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_TIMEOUT,
                        (unsigned)timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
                        MHD_OPTION_CONNECTION_LIMIT, 1024u, MHD_OPTION_URI_LOG_CALLBACK, serve_uri_log, &s,
                        MHD_OPTION_NOTIFY_COMPLETED, serve_completed, &s, MHD_OPTION_END);
   if (!d) {
-    fprintf(stderr, "%s: cannot listen on %s (in use, or not an address of this machine)\n", prog, listen);
+    fprintf(stderr, "%s: cannot start the HTTP server on %s\n", prog, listen_at);
+    close(ls);
     goto out;
   }
-  const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-  unsigned port = di ? di->port : ntohs(sa.sin_port);
-  if (base) snprintf(s.base_url, sizeof s.base_url, "%s", base);
-  else snprintf(s.base_url, sizeof s.base_url, "http://%s:%u", host, port);
-  size_t bl = strlen(s.base_url);
-  if (bl && s.base_url[bl - 1] == '/') s.base_url[bl - 1] = '\0';
   fprintf(stderr, "%s: listening on http://%s:%u/ with %ld threads, database '%s'%s\n", prog, host, port, threads,
           s.dbpath, s.token ? ", writes on" : "");
   int sig = 0;
@@ -208,9 +221,9 @@ int main(int argc, char **argv) {
 out:
   if (d) {
     /* no new connections; the requests being answered are finished by their threads */
-    MHD_socket ls = MHD_quiesce_daemon(d);
+    MHD_socket qs = MHD_quiesce_daemon(d);
     MHD_stop_daemon(d);
-    if (ls != MHD_INVALID_SOCKET) close(ls);
+    if (qs != MHD_INVALID_SOCKET) close(qs);
   }
   if (s.ix && presse_indexer_free(s.ix) != PRESSE_OK) status = 2;
   presse_db_close(s.wdb);

@@ -403,7 +403,9 @@ Xapian::Query build(const presse_qnode *q) {
       return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, PRESSE_SLOT_DATE, lo, hi);
     }
     case PRESSE_Q_MATCH_ALL:
-      return Xapian::Query::MatchAll;
+      // a new query, not a copy of the static Query::MatchAll: Xapian's reference counts are
+      // not atomic, and threads that copy one shared object race on its count (TSan, presse-serve)
+      return Xapian::Query(std::string());
     case PRESSE_Q_FILTER: {
       if (kids.empty()) return Xapian::Query();
       Xapian::Query rest(Xapian::Query::OP_AND, kids.begin() + 1, kids.end());
