@@ -35,6 +35,7 @@
  * substring incrementally (FNV-1a extends one byte at a time) and asks a Bloom filter over the
  * part forms first, so most of the ~n^2/2 candidate substrings never touch the big table. */
 #include "analysis/compound.h"
+#include "util/datadir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -107,12 +108,19 @@ int presse_compound_new(presse_compound **out, const char *lexicon_path) {
     int n = 0;
     const char *env = getenv("PRESSE_LEXICON");
     if (env && *env) candidates[n++] = env;
+    /* an installed libpresse reads only its own prefix's lexicon (util/datadir.c) */
+    const char *inst = presse_datadir_installed();
+    char installed[4096];
+    if (inst && snprintf(installed, sizeof installed, "%s/compound.lex", inst) < (int)sizeof installed) {
+      if (!env || !*env) candidates[n++] = installed;
+    } else {
 #ifdef PRESSE_LEXICON_BUILD_PATH
-    candidates[n++] = PRESSE_LEXICON_BUILD_PATH;
+      candidates[n++] = PRESSE_LEXICON_BUILD_PATH;
 #endif
 #ifdef PRESSE_DATADIR
-    candidates[n++] = PRESSE_DATADIR "/compound.lex";
+      candidates[n++] = PRESSE_DATADIR "/compound.lex";
 #endif
+    }
     rc = PRESSE_ENOTFOUND;
     for (int i = 0; i < n && rc == PRESSE_ENOTFOUND; i++) rc = try_load(c, candidates[i]);
   }

@@ -17,6 +17,7 @@
 
 #include "analysis/compound.h"
 #include "ner/ner_internal.h"
+#include "util/datadir.h"
 #include "presse/presse.h"
 
 #define MAGIC "PRNERM03"    /* as 02, with the dictionary-class and 4-gram feature flags */
@@ -298,6 +299,14 @@ int presse_ner_model_load_err(presse_ner_model **out, const char *path, char *er
   if (path) return load_file(out, path, errbuf, errlen);
   const char *env = getenv("PRESSE_NER_MODEL");
   if (env && *env) return load_file(out, env, errbuf, errlen);
+  /* An installed libpresse reads only its own prefix's model (util/datadir.c): a missing one is
+   * an error that names it, never the build tree's copy. */
+  const char *inst = presse_datadir_installed();
+  if (inst) {
+    char p[4096];
+    snprintf(p, sizeof p, "%s/models/%s", inst, MODEL_NAME);
+    return load_file(out, p, errbuf, errlen);
+  }
   /* The source tree first so tests and uninstalled builds see the model they were built with. */
   const char *dirs[] = {
 #ifdef PRESSE_SOURCE_DIR

@@ -11,6 +11,8 @@ sh scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPRESSE_WERROR=ON >/dev/null
 cmake --build build -j2
 ctest --test-dir build --output-on-failure -j2
+# the install under a fresh prefix: examples/ built against it through pkg-config (issue 10)
+sh scripts/install_check.sh build
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPRESSE_SANITIZE=ON -DPRESSE_WERROR=ON >/dev/null
 cmake --build build-asan -j2
 # new_delete_type_mismatch=0: libxapian 1.4.22's own Database::check (what xapian-check runs, and

@@ -4,6 +4,8 @@
 #ifndef PRESSE_ANALYSIS_H
 #define PRESSE_ANALYSIS_H
 
+#include "presse/api.h"
+
 #include <stddef.h>
 
 typedef struct presse_analyzer presse_analyzer;
@@ -50,41 +52,41 @@ typedef int (*presse_term_cb)(void *ctx, const presse_term *term);
 
 /* Creates an analyzer with the built-in German stopword list. Not thread-safe: use one per thread.
  * On failure *out is NULL. */
-int presse_analyzer_new(presse_analyzer **out);
-void presse_analyzer_free(presse_analyzer *a);
+PRESSE_API int presse_analyzer_new(presse_analyzer **out);
+PRESSE_API void presse_analyzer_free(presse_analyzer *a);
 
 /* Analyses len bytes of UTF-8 text (need not be NUL-terminated), calling cb for every term in
  * order. Positions start after *pos_base (pass NULL to start at 1) and *pos_base is advanced, so
  * several fields can share one position space. Invalid UTF-8 bytes are treated as separators;
  * validate first where that matters (presse_utf8_check). */
-int presse_analyze(presse_analyzer *a, const char *text, size_t len, unsigned *pos_base,
+PRESSE_API int presse_analyze(presse_analyzer *a, const char *text, size_t len, unsigned *pos_base,
                    presse_term_cb cb, void *ctx);
 
 /* Folds one word the way the analyzer does (for query fields and canonical forms).
  * Writes a NUL-terminated string into out (size outsz); returns its length, or -1 if it does not fit. */
-int presse_analyzer_fold(presse_analyzer *a, const char *word, size_t len, char *out, size_t outsz);
+PRESSE_API int presse_analyzer_fold(presse_analyzer *a, const char *word, size_t len, char *out, size_t outsz);
 
 /* Stems an already folded word into out; returns the length or -1 if it does not fit. */
-int presse_analyzer_stem(presse_analyzer *a, const char *folded, size_t len, char *out, size_t outsz);
+PRESSE_API int presse_analyzer_stem(presse_analyzer *a, const char *folded, size_t len, char *out, size_t outsz);
 
 /* Non-zero if the folded word is on the stopword list. */
 /* The compound lexicon's flags of a folded form (PRESSE_LEX_* in analysis/compound.h: 0x02 a
  * noun or name), 0 when it is not listed or no lexicon was found. */
-unsigned presse_analyzer_lexicon(const presse_analyzer *a, const char *folded, size_t len);
-int presse_analyzer_is_stopword(const presse_analyzer *a, const char *folded, size_t len);
+PRESSE_API unsigned presse_analyzer_lexicon(const presse_analyzer *a, const char *folded, size_t len);
+PRESSE_API int presse_analyzer_is_stopword(const presse_analyzer *a, const char *folded, size_t len);
 
 /* UTF-8 validation. Returns 1 if s[0..len) is well-formed UTF-8 (no overlongs, surrogates or
  * code points over U+10FFFF); otherwise 0 and *bad_offset is the byte offset of the first bad byte. */
-int presse_utf8_check(const char *s, size_t len, size_t *bad_offset);
+PRESSE_API int presse_utf8_check(const char *s, size_t len, size_t *bad_offset);
 
 /* Finds a German or ISO date in text starting exactly at s: "30. Januar 2025", "30.01.2025",
  * "30.1.25", "2025-01-30", "Januar 2025" is not a date. On success returns the number of bytes
  * consumed and stores YYYYMMDD in *ymd; returns 0 if there is no date at s. */
-size_t presse_date_parse(const char *s, size_t len, unsigned *ymd);
+PRESSE_API size_t presse_date_parse(const char *s, size_t len, unsigned *ymd);
 
 /* Parses a date as a user writes it in a query: the forms above, plus "2025-01" and "2025"
  * (a month or a year). Stores the first and last day of the span as YYYYMMDD. Returns 0 or
  * PRESSE_EINVAL. */
-int presse_date_parse_span(const char *s, size_t len, unsigned *lo, unsigned *hi);
+PRESSE_API int presse_date_parse_span(const char *s, size_t len, unsigned *lo, unsigned *hi);
 
 #endif

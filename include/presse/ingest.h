@@ -3,6 +3,8 @@
 #ifndef PRESSE_INGEST_H
 #define PRESSE_INGEST_H
 
+#include "presse/api.h"
+
 #include <stddef.h>
 #include <stdio.h>
 #include "presse/db.h"
@@ -62,35 +64,35 @@ typedef struct presse_indexer_opts {
  * the fuzz targets of tests/fuzz run the whole ingest pipeline that way without Xapian.
  * Fails with PRESSE_ENOTFOUND (errmsg names the file) when entities are on and the NER model
  * cannot be loaded; *out is then still a handle for presse_indexer_errmsg, to be freed. */
-int presse_indexer_new(presse_indexer **out, presse_db *db, const presse_indexer_opts *opts);
+PRESSE_API int presse_indexer_new(presse_indexer **out, presse_db *db, const presse_indexer_opts *opts);
 /* Commits what is pending and frees. Accepts NULL. Returns the commit status. */
-int presse_indexer_free(presse_indexer *ix);
-void presse_indexer_set_report(presse_indexer *ix, presse_report_cb cb, void *ctx);
-const char *presse_indexer_errmsg(const presse_indexer *ix);
+PRESSE_API int presse_indexer_free(presse_indexer *ix);
+PRESSE_API void presse_indexer_set_report(presse_indexer *ix, presse_report_cb cb, void *ctx);
+PRESSE_API const char *presse_indexer_errmsg(const presse_indexer *ix);
 
 /* Indexes one file: .txt and .md (UTF-8, UTF-16, Windows-1252, ISO-8859-1/-15, detected),
  * .html/.htm, .pdf, .docx, .odt; the extension decides, the first bytes when there is none.
  * Returns PRESSE_OK, or an error for this file only (PRESSE_EUTF8, PRESSE_EFORMAT, PRESSE_EIO,
  * PRESSE_ETOOBIG): errmsg says why in one line. PRESSE_EDB/PRESSE_ELOCKED mean the database
  * itself failed; stop then. */
-int presse_indexer_add_file(presse_indexer *ix, const char *path);
+PRESSE_API int presse_indexer_add_file(presse_indexer *ix, const char *path);
 /* Indexes a buffer as if it were a file named name, with id as its unique id. */
-int presse_indexer_add_buffer(presse_indexer *ix, const char *id, const char *name,
+PRESSE_API int presse_indexer_add_buffer(presse_indexer *ix, const char *id, const char *name,
                               const char *data, size_t len, presse_format fmt);
 /* Reads one document from fd (stdin, a pipe) until end of file and indexes it as if it were a
  * file named name. At most the indexer's max_doc_bytes are read: a longer stream is refused with
  * PRESSE_ETOOBIG as soon as the limit is passed, without reading the rest. id NULL: an id from a
  * hash of the content ("stdin:0123456789abcdef"), so the same text read twice replaces itself.
  * Returns PRESSE_EABORT when presse_indexer_interrupt was called during the read. */
-int presse_indexer_add_fd(presse_indexer *ix, int fd, const char *id, const char *name, presse_format fmt);
+PRESSE_API int presse_indexer_add_fd(presse_indexer *ix, int fd, const char *id, const char *name, presse_format fmt);
 /* Asks a running add (a JSON-lines stream, a read from a pipe) to stop after the current record;
  * it then returns PRESSE_EABORT. Async-signal-safe: meant to be called from a SIGINT/SIGTERM
  * handler. What was added before stays added (commit it as usual). */
-void presse_indexer_interrupt(presse_indexer *ix);
+PRESSE_API void presse_indexer_interrupt(presse_indexer *ix);
 /* Indexes a record as is. */
-int presse_indexer_add_record(presse_indexer *ix, const presse_record *r);
+PRESSE_API int presse_indexer_add_record(presse_indexer *ix, const presse_record *r);
 /* ... with what its format knows beside the text (meta may be NULL). */
-int presse_indexer_add_record_meta(presse_indexer *ix, const presse_record *r, const presse_record_meta *meta);
+PRESSE_API int presse_indexer_add_record_meta(presse_indexer *ix, const presse_record *r, const presse_record_meta *meta);
 
 /* What the last successful add stored, for presse-index --verbose. Strings are owned by ix and
  * valid until the next add. */
@@ -108,28 +110,28 @@ typedef struct presse_ingest_info {
   int container;         /* the last add read a mailbox or feed: its documents were announced one by
                             one through the item callback, and the fields above are the last one's */
 } presse_ingest_info;
-void presse_indexer_last_info(const presse_indexer *ix, presse_ingest_info *out);
+PRESSE_API void presse_indexer_last_info(const presse_indexer *ix, presse_ingest_info *out);
 /* Indexes every line of a JSON-lines stream ({"id","title","date","text",...}). Bad lines are
  * reported through the report callback and counted in *bad; the rest are indexed. A line longer
  * than max_doc_bytes is skipped (and reported) without being held in memory. Returns an error
  * only when the database fails or the stream cannot be read; PRESSE_EABORT after
  * presse_indexer_interrupt. */
-int presse_indexer_add_jsonl(presse_indexer *ix, FILE *f, const char *name, size_t *bad);
-int presse_indexer_commit(presse_indexer *ix);
+PRESSE_API int presse_indexer_add_jsonl(presse_indexer *ix, FILE *f, const char *name, size_t *bad);
+PRESSE_API int presse_indexer_commit(presse_indexer *ix);
 /* Whether the document with this id is this indexer's to index (always, unless opts->nshards > 1). */
-int presse_indexer_owns(const presse_indexer *ix, const char *id);
+PRESSE_API int presse_indexer_owns(const presse_indexer *ix, const char *id);
 
 /* ---- containers: mailboxes and feeds (indexer/formats/email.c, feed.c) ---- */
 
 /* Called after each document a mailbox or feed stored (what: "box.mbox: <message id>"), so that
  * --verbose can show every one; presse_indexer_last_info describes it during the call. */
 typedef void (*presse_item_cb)(void *ctx, const char *what);
-void presse_indexer_set_item_cb(presse_indexer *ix, presse_item_cb cb, void *ctx);
+PRESSE_API void presse_indexer_set_item_cb(presse_indexer *ix, presse_item_cb cb, void *ctx);
 
 /* Non-zero if path is e-mail: an .eml or .mbox file, a message file in a Maildir's cur/ or new/,
  * or a file without extension that starts like an mbox ("From "). presse_indexer_add_file
  * reads such files with presse_indexer_add_mail. */
-int presse_indexer_is_mail(const char *path);
+PRESSE_API int presse_indexer_is_mail(const char *path);
 /* Indexes every message of an .eml file, an mbox or a Maildir message file (GMime). One release
  * per message, its id "mid:" + the Message-ID (so re-reading adds only new messages); title from
  * the subject without "Fwd:", "PM:" and list tags; date from the Date header; text from the
@@ -137,16 +139,16 @@ int presse_indexer_is_mail(const char *path);
  * attachment in a format presse reads becomes a document of its own that names its message.
  * A bad message or attachment is reported through the report callback and the rest is read;
  * the status is an error only for the file itself or the database. */
-int presse_indexer_add_mail(presse_indexer *ix, const char *path);
+PRESSE_API int presse_indexer_add_mail(presse_indexer *ix, const char *path);
 /* Indexes the items of an RSS 2.0 or Atom feed: a file, "file://" URL or "-". Each item's guid
  * (else its link) is its id, so re-reading a feed adds only new items. Bad items are reported;
  * the status is an error only when the feed cannot be read at all or the database fails. */
-int presse_indexer_add_feed(presse_indexer *ix, const char *source);
+PRESSE_API int presse_indexer_add_feed(presse_indexer *ix, const char *source);
 
 /* Counters since creation. */
 typedef struct presse_indexer_counts {
   unsigned long long docs, bytes, terms_dropped;
 } presse_indexer_counts;
-void presse_indexer_counts_get(const presse_indexer *ix, presse_indexer_counts *out);
+PRESSE_API void presse_indexer_counts_get(const presse_indexer *ix, presse_indexer_counts *out);
 
 #endif

@@ -5,6 +5,8 @@
 #ifndef PRESSE_OUTPUT_H
 #define PRESSE_OUTPUT_H
 
+#include "presse/api.h"
+
 #include <stddef.h>
 #include "presse/analysis.h"
 #include "presse/db.h"
@@ -31,18 +33,18 @@ typedef struct presse_output_opts {
  *    "partial", "failed_shards": ["host:port"]}  (these two when o->partial or shards were down)
  * Highlight offsets are UTF-8 byte offsets and code-point offsets into snippet (or title).
  * *out is NUL-terminated. */
-int presse_output_json(presse_analyzer *a, const presse_result *r, const presse_output_opts *o, char **out);
+PRESSE_API int presse_output_json(presse_analyzer *a, const presse_result *r, const presse_output_opts *o, char **out);
 
 /* Hit i of h as the JSON object of one hit (the "hits" entry above) without the result's
  * context: rank is i + 1 + rank0, all_words true. q may be NULL (no snippet marks). */
-int presse_output_json_hit(presse_analyzer *a, const presse_query *q, const presse_hits *h, size_t i,
+PRESSE_API int presse_output_json_hit(presse_analyzer *a, const presse_query *q, const presse_hits *h, size_t i,
                            unsigned rank0, int indent, char **out);
 
 /* The whole release of hit i (presse_db_get): {"id", "path", "title", "date", "format", "issuer",
  * "contacts", "emails", "phones", "urls", "text", "entities": [{"type", "canonical", "surface",
  * "start", "end", "char_start", "char_end"}]}; entity offsets are UTF-8 byte and code-point
  * offsets into text. */
-int presse_output_doc_json(const presse_hits *h, size_t i, int indent, char **out);
+PRESSE_API int presse_output_doc_json(const presse_hits *h, size_t i, int indent, char **out);
 
 /* Receives output as it is written; a non-zero return stops the writer (PRESSE_EABORT). */
 typedef int (*presse_write_fn)(void *ctx, const char *data, size_t len);
@@ -51,8 +53,8 @@ typedef int (*presse_write_fn)(void *ctx, const char *data, size_t len);
  * ranked from rank0 + 1. Columns: rank, id, title, date, issuer, persons, organisations, places,
  * path, all_words. Text that a spreadsheet would run as a formula (= + - @ at the start) gets a
  * leading apostrophe. */
-int presse_output_csv_header(presse_write_fn fn, void *ctx);
-int presse_output_csv_hits(const presse_hits *h, size_t from, size_t nall, unsigned long long rank0,
+PRESSE_API int presse_output_csv_header(presse_write_fn fn, void *ctx);
+PRESSE_API int presse_output_csv_hits(const presse_hits *h, size_t from, size_t nall, unsigned long long rank0,
                            presse_write_fn fn, void *ctx);
 
 /* An Atom feed (RFC 4287) of the hits, in their order: each entry has the release's id as a
@@ -64,10 +66,10 @@ typedef struct presse_atom_opts {
   const char *self;     /* the feed's own path and query ("/feed.atom?q=…"), already URL-encoded */
   const char *alternate;/* the web UI's URL for the same search, already URL-encoded */
 } presse_atom_opts;
-int presse_output_atom(presse_analyzer *a, const presse_result *r, const presse_atom_opts *o, char **out);
+PRESSE_API int presse_output_atom(presse_analyzer *a, const presse_result *r, const presse_atom_opts *o, char **out);
 
 /* s percent-encoded for a URL component (RFC 3986: unreserved characters kept), as a malloc'd
  * string in *out. */
-int presse_output_url_encode(const char *s, size_t len, char **out);
+PRESSE_API int presse_output_url_encode(const char *s, size_t len, char **out);
 
 #endif

@@ -3,6 +3,8 @@
 #ifndef PRESSE_PRESSE_H
 #define PRESSE_PRESSE_H
 
+#include "presse/api.h"
+
 #define PRESSE_VERSION "0.1.0"
 
 /* Every public function returns one of these (0 ok, negative on failure).
@@ -23,7 +25,7 @@ enum {
 };
 
 /* A short English name for a status code; static storage, never NULL. */
-const char *presse_strerror(int status);
+PRESSE_API const char *presse_strerror(int status);
 
 #include "presse/analysis.h"
 #include "presse/db.h"

@@ -5,6 +5,8 @@
 #ifndef PRESSE_QUERY_H
 #define PRESSE_QUERY_H
 
+#include "presse/api.h"
+
 #include <stddef.h>
 #include "presse/analysis.h"
 #include "presse/db.h"
@@ -35,14 +37,14 @@ struct presse_qnode {
 };
 typedef struct presse_qnode presse_qnode;
 
-void presse_qnode_free(presse_qnode *q);
+PRESSE_API void presse_qnode_free(presse_qnode *q);
 
 typedef struct presse_query presse_query;
 
 /* Parses a query. On PRESSE_EQUERY, presse_query_errmsg() says what is wrong and
  * presse_query_errpos() gives the position in characters (code points, from 0) in the query string; the message does not repeat it. The handle is returned even
  * on failure (for the message); free it with presse_query_free. */
-int presse_query_parse(presse_query **out, presse_analyzer *a, const char *text);
+PRESSE_API int presse_query_parse(presse_query **out, presse_analyzer *a, const char *text);
 
 /* Flags for presse_query_parse_flags. */
 /* Limits: a query longer, with more words or deeper parentheses is refused with PRESSE_EQUERY and
@@ -56,20 +58,20 @@ int presse_query_parse(presse_query **out, presse_analyzer *a, const char *text)
 
 /* presse_query_parse with flags: presse-query retries a query of several words that found
  * nothing with PRESSE_QUERY_ANY_WORD, and says so. */
-int presse_query_parse_flags(presse_query **out, presse_analyzer *a, const char *text, unsigned flags);
-void presse_query_free(presse_query *q);
-const char *presse_query_errmsg(const presse_query *q);
-size_t presse_query_errpos(const presse_query *q);
+PRESSE_API int presse_query_parse_flags(presse_query **out, presse_analyzer *a, const char *text, unsigned flags);
+PRESSE_API void presse_query_free(presse_query *q);
+PRESSE_API const char *presse_query_errmsg(const presse_query *q);
+PRESSE_API size_t presse_query_errpos(const presse_query *q);
 /* The tree; owned by q. NULL if the query is empty. */
-const presse_qnode *presse_query_tree(const presse_query *q);
+PRESSE_API const presse_qnode *presse_query_tree(const presse_query *q);
 
 /* The positive terms of the query with their field prefixes stripped, for highlighting.
  * *kind: 0 a folded word, 1 a stem, 2 a word prefix (from prefix*). Owned by q. */
-size_t presse_query_nhighlight(const presse_query *q);
-const char *presse_query_highlight(const presse_query *q, size_t i, int *kind);
+PRESSE_API size_t presse_query_nhighlight(const presse_query *q);
+PRESSE_API const char *presse_query_highlight(const presse_query *q, size_t i, int *kind);
 /* Positive bare words of the query, in order, for spelling suggestions. Owned by q. */
-size_t presse_query_nwords(const presse_query *q);
-const char *presse_query_word(const presse_query *q, size_t i, size_t *start, size_t *end);
+PRESSE_API size_t presse_query_nwords(const presse_query *q);
+PRESSE_API const char *presse_query_word(const presse_query *q, size_t i, size_t *start, size_t *end);
 
 /* A search the way presse-query runs it (query/search.c). The releases that contain every word
  * come first, ranked; when they do not fill the page, the releases that contain only some of the
@@ -85,13 +87,13 @@ typedef struct presse_result {
   unsigned long long total_some; /* further releases with only some of the words */
   int total_exact;               /* non-zero: both totals are exact counts, else estimates */
 } presse_result;
-int presse_search(presse_db *db, presse_analyzer *a, const char *text, const presse_search_opts *opts,
+PRESSE_API int presse_search(presse_db *db, presse_analyzer *a, const char *text, const presse_search_opts *opts,
                   presse_result *out);
-void presse_result_free(presse_result *r);
+PRESSE_API void presse_result_free(presse_result *r);
 /* The query field that filters by an entity type ("PER" -> "person", "ORG" -> "org", "LOC" ->
  * "ort") or by the issuer facet ("ISSUER" -> "von"), NULL for others: a facet NAME of TYPE leads to the query with FIELD:"NAME" added, and
  * its count is that query's total. Static string. */
-const char *presse_facet_field(const char *type);
+PRESSE_API const char *presse_facet_field(const char *type);
 
 /* A highlighted snippet: the window of text (at most max_bytes) with the most distinct query
  * terms, whitespace collapsed, with the byte spans of the matched words inside it. */
@@ -102,14 +104,14 @@ typedef struct presse_snippet {
   size_t nmarks;
   size_t src_start;      /* offset of text[0] in the source text */
 } presse_snippet;
-int presse_snippet_make(presse_analyzer *a, const presse_query *q, const char *text, size_t len,
+PRESSE_API int presse_snippet_make(presse_analyzer *a, const presse_query *q, const char *text, size_t len,
                         size_t max_bytes, presse_snippet *out);
-void presse_snippet_free(presse_snippet *s);
+PRESSE_API void presse_snippet_free(presse_snippet *s);
 
 /* A spelling suggestion from the index's own vocabulary: every query word that the index does
  * not know is replaced by the most frequent indexed word within a small edit distance, written
  * as it appears in a document ("Städtekooperation", not the folded form). *out is a malloc'd
  * query string, or NULL when there is nothing to suggest. */
-int presse_suggest(presse_db *db, presse_analyzer *a, const presse_query *q, const char *query_text, char **out);
+PRESSE_API int presse_suggest(presse_db *db, presse_analyzer *a, const presse_query *q, const char *query_text, char **out);
 
 #endif

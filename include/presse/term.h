@@ -4,6 +4,8 @@
 #ifndef PRESSE_TERM_H
 #define PRESSE_TERM_H
 
+#include "presse/api.h"
+
 #include <stddef.h>
 #include <stdio.h>
 
@@ -14,10 +16,10 @@
  * U+2066..U+2069) and U+200E/U+200F/U+061C as <U+202E>, bytes that are not UTF-8 as \xHH. Tab,
  * newline and CR become a space, or with PRESSE_TERM_TSV the escapes above. Returns 0, or -1 when
  * writing failed. */
-int presse_term_write(FILE *f, const char *s, size_t n, unsigned flags);
+PRESSE_API int presse_term_write(FILE *f, const char *s, size_t n, unsigned flags);
 /* The same text as a malloc'd NUL-terminated string (free() it); NULL when out of memory. */
-char *presse_term_escape(const char *s, size_t n, unsigned flags);
+PRESSE_API char *presse_term_escape(const char *s, size_t n, unsigned flags);
 /* presse_term_write of a NUL-terminated string; NULL writes nothing. */
-int presse_term_puts(FILE *f, const char *s, unsigned flags);
+PRESSE_API int presse_term_puts(FILE *f, const char *s, unsigned flags);
 
 #endif
