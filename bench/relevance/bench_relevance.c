@@ -9,7 +9,7 @@
  *   bench-relevance [--queries N] [--berlin JSONL] [--corpus DIR] [--judgments TSV]
  *                   [--query-offset N] [--k1 LIST --b LIST] [--presse-k1 X] [--presse-b X] [--forms]
  *                   [--collapse] [--presse-only] [--no-pg] [--no-sqlite] [--no-xapian] [--xapian-and]
- *                   [--first-line-title] [--strict-hyphens] [--pg-bindir DIR] [--xapian-rel PATH]
+ *                   [--first-line-title] [--strict-hyphens] [--sanitised] [--pg-bindir DIR] [--xapian-rel PATH]
  *                   [--dump FILE] [--keep]
  *
  * A benchmark, not a test: it exits 0 whether presse wins or not. A peer whose software is
@@ -203,10 +203,17 @@ static void qset_free(qset *s) {
   free((char *)s->label);
 }
 
-/* Query strings are made plain words for every system alike (bench/sanitise.h, bench-index's
- * rule); with keep_hyphens a '-' inside a word stays, as the hand-written queries use it. */
+/* Queries as typed (the default, issue 13): every system gets the title or the hand-written
+ * query exactly as it is, "(Nr. 1681)", dashes, quotes and colons included: presse and Xapian's
+ * QueryParser parse it, FTS5 and PostgreSQL get its space-separated words ORed (each quoted, as
+ * before). --sanitised: the old rule instead. */
+static int as_typed = 1;
+
+/* Query strings as typed, or with --sanitised made plain words for every system alike
+ * (bench/sanitise.h, bench-index's rule); with keep_hyphens a '-' inside a word stays, as the
+ * hand-written queries use it. */
 static char *sanitise(const char *title, int keep_hyphens) {
-  char *s = bench_sanitise_query(title, keep_hyphens);
+  char *s = as_typed ? strdup(title) : bench_sanitise_query(title, keep_hyphens);
   if (!s) {
     fprintf(stderr, "bench-relevance: out of memory\n");
     exit(1);
@@ -1357,7 +1364,7 @@ static void usage(void) {
           "       [--presse-k1 X] [--presse-b X] [--forms] [--collapse] [--presse-only] [--no-pg] [--no-sqlite]\n"
           "       [--no-xapian]\n"
           "       [--xapian-and] [--first-line-title]\n"
-          "       [--strict-hyphens] [--pg-bindir DIR] [--xapian-rel PATH] [--dump FILE] [--keep]\n",
+          "       [--strict-hyphens] [--sanitised] [--pg-bindir DIR] [--xapian-rel PATH] [--dump FILE] [--keep]\n",
           prog);
   exit(2);
 }
@@ -1395,6 +1402,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--xapian-and")) xapian_and = 1;
     else if (!strcmp(a, "--first-line-title")) first_line_title = 1;
     else if (!strcmp(a, "--strict-hyphens")) strict_hyphens = 1;
+    else if (!strcmp(a, "--sanitised")) as_typed = 0;
     else if (!strcmp(a, "--keep")) keep_tmp = 1;
     else usage();
   }
@@ -1430,9 +1438,10 @@ int main(int argc, char **argv) {
     printf("\n== %s ==\nskipped: no corpus at ../%s\n", b->name, BERLIN_REL);
   } else {
     snprintf(label, sizeof label,
-             "%zu queries (titles of releases %zu-%zu in file order, without \"(Nr. ...)\") over %zu releases "
+             "%zu queries (titles of releases %zu-%zu in file order, %s) over %zu releases "
              "indexed without their titles; one relevant release per query",
-             b->nq, qskip + 1, qskip + b->nq, b->nd);
+             b->nq, qskip + 1, qskip + b->nq,
+             as_typed ? "as typed: not sanitised, \"(Nr. ...)\" included" : "sanitised, without \"(Nr. ...)\"", b->nd);
     b->label = xstrdup(label);
     if (sweep_asked) sweeps[0] = xcalloc(cf.nk1 * cf.nb, sizeof *sweeps[0]);
     run_set(b, &cf, 0, sweeps[0]);
