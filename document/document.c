@@ -9,6 +9,7 @@
 
 #include "document/meta.h"
 #include "document/schema.h"
+#include "indexer/extract.h"
 #include "presse/presse.h"
 
 int presse_doc_new(presse_doc **out) {
@@ -207,31 +208,6 @@ static int on_term(void *vctx, const presse_term *t) {
   return rc != PRESSE_OK;
 }
 
-/* The first non-empty line, for records that bring no title. */
-static char *first_line(const char *text, size_t len) {
-  size_t i = 0;
-  while (i < len) {
-    size_t e = i;
-    while (e < len && text[e] != '\n') e++;
-    size_t a = i, b = e;
-    while (a < b && (text[a] == ' ' || text[a] == '\t' || text[a] == '\r')) a++;
-    while (b > a && (text[b - 1] == ' ' || text[b - 1] == '\t' || text[b - 1] == '\r')) b--;
-    if (b > a) {
-      if (b - a > 300) b = a + 300;
-      /* not inside a character; text[len] is not there (plain text is read in place) */
-      while (b > a && b < len && ((unsigned char)text[b] & 0xC0) == 0x80) b--;
-      char *s = malloc(b - a + 1);
-      if (s) {
-        memcpy(s, text + a, b - a);
-        s[b - a] = '\0';
-      }
-      return s;
-    }
-    i = e + 1;
-  }
-  return NULL;
-}
-
 typedef struct word_ctx {
   presse_doc *d;
   const char *prefix;
@@ -321,7 +297,13 @@ int presse_doc_build_meta(presse_doc *d, presse_analyzer *a, const presse_ner_mo
   if (rc != PRESSE_OK) return rc;
   char *own_title = NULL;
   const char *title = r->title;
-  if (!title || !*title) title = own_title = first_line(r->text, r->text_len);
+  /* a record without a title (JSONL): the title a plain text file of the same text gets, its
+   * first line that is not a genre header ("PRESSEMITTEILUNG"): one rule, indexer/extract.c */
+  presse_buf found = PRESSE_BUF_INIT;
+  if ((!title || !*title) && presse_extract_text_title(r->text, r->text_len, &found) == PRESSE_OK && found.data)
+    title = own_title = found.data;
+  else
+    presse_buf_free(&found);
   if (!title) title = "";
 
   build_ctx c;

@@ -38,19 +38,22 @@ static int trimmed_line(const char *s, size_t len, size_t *a, size_t *b) {
 
 int presse_extract_text_title(const char *text, size_t len, presse_buf *title) {
   presse_buf_clear(title);
-  size_t i = 0;
-  while (i < len) {
-    size_t e = i;
-    while (e < len && text[e] != '\n') e++;
-    size_t a = i, b = e;
-    if (trimmed_line(text, len, &a, &b) && !presse_extract_is_generic_header(text + a, b - a)) {
-      if (b - a > 300) { /* a title, not a paragraph: cut at a character boundary */
-        b = a + 300;
-        while (b > a && ((unsigned char)text[b] & 0xC0) == 0x80) b--;
+  /* the first line that is no genre header; a text of genre lines only is titled by its first */
+  for (int generic_ok = 0; generic_ok < 2; generic_ok++) {
+    size_t i = 0;
+    while (i < len) {
+      size_t e = i;
+      while (e < len && text[e] != '\n') e++;
+      size_t a = i, b = e;
+      if (trimmed_line(text, len, &a, &b) && (generic_ok || !presse_extract_is_generic_header(text + a, b - a))) {
+        if (b - a > 300) { /* a title, not a paragraph: cut at a character boundary */
+          b = a + 300;
+          while (b > a && ((unsigned char)text[b] & 0xC0) == 0x80) b--;
+        }
+        return presse_buf_append(title, text + a, b - a);
       }
-      return presse_buf_append(title, text + a, b - a);
+      i = e + 1;
     }
-    i = e + 1;
   }
   return PRESSE_OK;
 }

@@ -11,7 +11,8 @@
  * the first heading that is not a generic header like "PRESSEINFORMATION". */
 int presse_extract_markdown(const char *md, size_t len, presse_buf *text, presse_buf *title);
 
-/* The title of a plain text: its first non-empty line that is not a generic header. */
+/* The title of a plain text: its first non-empty line that is not a generic header (the first
+ * non-empty line when all are); the title of a JSONL record without one, too. */
 int presse_extract_text_title(const char *text, size_t len, presse_buf *title);
 
 /* Non-zero for header lines that name the genre, not the release ("Pressemitteilung"). */

@@ -155,7 +155,9 @@ int main(void) {
       "not json\n"
       "{\"id\":\"r2\",\"title\":\"ohne Text\"}\n"
       "\n"
-      "{\"id\":7,\"text\":\"Zahl als Id, Unfall in Spandau\",\"issuer\":\"Polizei Berlin\"}\n";
+      "{\"id\":7,\"text\":\"Zahl als Id, Unfall in Spandau\",\"issuer\":\"Polizei Berlin\"}\n"
+      /* no title: the genre line is skipped as for a .txt file (was "PRESSEMITTEILUNG") */
+      "{\"id\":\"r3\",\"text\":\"PRESSEMITTEILUNG\\n\\nStadt Hagen eröffnet neue Kita\\n\\nDie Kita öffnet.\"}\n";
   FILE *f = fmemopen((void *)jsonl, strlen(jsonl), "r");
   size_t bad = 0;
   CHECK(presse_indexer_add_jsonl(ix, f, "t.jsonl", &bad) == PRESSE_OK);
@@ -166,8 +168,9 @@ int main(void) {
   CHECK(strstr(d, "\"id\":\"r1\"") && strstr(d, "\"date\":\"2021-03-04\""));
   CHECK(strstr(first_hit_data("Spandau"), "\"id\":\"7\"") != NULL);
   CHECK(strstr(first_hit_data("Spandau"), "\"issuer\":\"Polizei Berlin\"") != NULL);
+  CHECK(strstr(first_hit_data("Kita"), "\"title\":\"Stadt Hagen eröffnet neue Kita\"") != NULL);
   presse_db_stats st;
-  CHECK(presse_db_stats_get(db, &st) == PRESSE_OK && st.docs == 17);
+  CHECK(presse_db_stats_get(db, &st) == PRESSE_OK && st.docs == 18);
 
   presse_indexer_free(ix);
   presse_db_close(db);
