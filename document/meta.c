@@ -317,6 +317,20 @@ static const char *const contact_cues[] = {"Kontakt",          "Pressekontakt", 
                                            "V.i.S.d.P",        "Ansprechpartner", "Medienkontakt", "Rückfragen",
                                            "Öffentlichkeitsarbeit", "Pressesprecher", "Kommunikation", NULL};
 
+/* A cue labels a contact block when it starts its line (after markup), is followed by a colon or
+ * stands on a short line - not in prose ("persönlichen Kontakt mit ihr", issue 15). */
+static int cue_is_label(const char *t, size_t len, size_t i, size_t cl) {
+  size_t a = i, b = i + cl;
+  while (a > 0 && t[a - 1] != '\n') a--;
+  while (b < len && t[b] != '\n') b++;
+  size_t p = a;
+  while (p < i && strchr(" \t#*>-_|", t[p])) p++;
+  if (p == i || b - a < 80) return 1;
+  for (size_t q = i + cl; q < b && q < i + cl + 3; q++)
+    if (t[q] == ':') return 1;
+  return 0;
+}
+
 static int in_contact_zone(const char *t, size_t len, size_t pos) {
   /* after a closing rule ("---") near the end */
   size_t tail = len > 1500 ? len - 1500 : 0;
@@ -328,7 +342,7 @@ static int in_contact_zone(const char *t, size_t len, size_t pos) {
   for (size_t k = 0; contact_cues[k]; k++) {
     size_t cl = strlen(contact_cues[k]);
     for (size_t i = lo; i + cl <= hi; i++)
-      if (t[i] == contact_cues[k][0] && !memcmp(t + i, contact_cues[k], cl)) return 1;
+      if (t[i] == contact_cues[k][0] && !memcmp(t + i, contact_cues[k], cl) && cue_is_label(t, len, i, cl)) return 1;
   }
   return 0;
 }
@@ -438,13 +452,26 @@ static int label_names_word(presse_analyzer *a, const cand *x, const char *label
   return 0;
 }
 
+/* An issuer is the full name of the organisation a release is from (issue 15): not an institution
+ * word alone ("Landkreis" of "Landkreis Göttingen"), and not a platform or messenger the release
+ * is reached through ("per WhatsApp", "auf Instagram"). */
+static int full_org_name(const char *name) {
+  static const char *const channels[] = {"WhatsApp", "Facebook", "Instagram", "Twitter", "X", "YouTube", "TikTok",
+                                         "Telegram", "Signal", "Threads", "Mastodon", "LinkedIn", "Xing", "Snapchat",
+                                         "Google", "Zoom", "Skype", "Microsoft Teams", "Teams", "Webex", NULL};
+  size_t n = strlen(name), wl;
+  for (size_t i = 0; channels[i]; i++)
+    if (!strcmp(name, channels[i])) return 0;
+  return !(institution_at(name, n, &wl) && wl == n);
+}
+
 int presse_meta_issuer(presse_analyzer *a, const presse_meta_in *in, presse_buf *out) {
   presse_buf_clear(out);
   cands c = {NULL, 0, 0};
   institution_phrases(a, in->text, in->len, &c);
   for (size_t i = 0; i < in->nents; i++) {
     const presse_ner_entity *e = &in->ents[i];
-    if (e->type != PRESSE_NER_ORG) continue;
+    if (e->type != PRESSE_NER_ORG || !full_org_name(e->canonical)) continue;
     /* a name that runs over a line break ("...Baden-Württemberg⏎Stuttgart") ends at it */
     const char *nm = e->canonical;
     size_t nn = strlen(nm);

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/compound.h"
+#include "analysis/normalize.h"
 #include "ner/ner_internal.h"
 #include "presse/presse.h"
 
@@ -297,6 +299,7 @@ static void extend_orgs(doc *d) {
     if (tail || cont) {
       size_t k = j + 1, last = j;
       while (k < d->t.n && !newline_before(d, k)) {
+        if (gaz(d, k) & NER_GAZ_STOP) break; /* "…, Tel. 030 …" */
         if (is_upper_start(d, k) && (d->tags[k] == NER_O || ner_tag_type(d->tags[k]) != PRESSE_NER_PER)) last = k, k++;
         else if ((tok_eq(d, k, ",") || tok_eq(d, k, "und") || tok_eq(d, k, "&")) && k + 1 < d->t.n && is_upper_start(d, k + 1)) k++;
         else break;
@@ -477,7 +480,8 @@ static void clean_spans(doc *d) {
     }
     /* A release introduces a person by the full name; a lone word tagged PER that is no known
      * name and no part of a full name in the same text is a capitalised noun ("Hackathon"). */
-    if (v[e].type == PRESSE_NER_PER && b - a == 1 && !(gaz(d, a) & GAZ_PERSONS) && !in_full_name(d, a)) {
+    if (v[e].type == PRESSE_NER_PER && b - a == 1 && !(gaz(d, a) & GAZ_PERSONS) && !in_full_name(d, a) &&
+        !(a > 0 && ends_title(d, a - 1))) {
       d->tags[a] = NER_O;
       continue;
     }
@@ -559,6 +563,172 @@ static void enumerations(doc *d) {
  * the name lists know it as an organisation too; nor a person, unless they know it as a person's
  * name ("Ahrweiler" ends like a surname) or it is a word of a full name in the text. Runs before
  * admin_units, which then joins "Kreisverwaltung" + place into one ORG. */
+/* The dictionary lists token i as a noun form (capitalised free word) - with a lexicon only. */
+static int lex_noun(const doc *d, size_t i) {
+  if (!d->m->lex) return 0;
+  char buf[PRESSE_COMPOUND_MAX_WORD + 8];
+  size_t fl = presse_fold_small(tp(d, i), tl(d, i), buf, PRESSE_COMPOUND_MAX_WORD);
+  return fl && (presse_compound_lookup(d->m->lex, buf, fl) & PRESSE_LEX_NOUN);
+}
+
+static int tok_in(const doc *d, size_t i, const char *const *list, size_t n) {
+  for (size_t k = 0; k < n; k++)
+    if (tok_eq(d, i, list[k])) return 1;
+  return 0;
+}
+
+/* The last word of a street, square, park or similar name, as a word or a compound ending:
+ * "Parchimer Allee", "Schwedter Steg", "Görlitzer Park", "St. Michael-Friedhof". */
+static int street_word(const doc *d, size_t i) {
+  static const char *const ends[] = {"straße", "strasse", "allee", "chaussee", "damm", "weg", "platz", "steg",
+                                     "ufer", "park", "brücke", "fließ", "friedhof", "garten", "markt", "ring",
+                                     "gasse", "promenade", "pfad", "zeile", "hain", "tunnel", "kanal"};
+  static const char *const words[] = {"Straße", "Strasse", "Allee", "Chaussee", "Damm", "Weg", "Platz", "Steg",
+                                      "Ufer", "Park", "Brücke", "Fließ", "Friedhof", "Markt", "Ring", "Gasse",
+                                      "Promenade", "Pfad", "Zeile", "Tunnel", "Kanal"};
+  if (tok_in(d, i, words, sizeof words / sizeof *words)) return 1;
+  const char *w = tp(d, i);
+  size_t n = tl(d, i);
+  for (size_t k = 0; k < sizeof ends / sizeof *ends; k++)
+    if (n > strlen(ends[k]) + 2 && ends_with(w, n, ends[k])) return 1;
+  return 0;
+}
+
+static int station(const doc *d, size_t i);
+
+/* Car makes: in police and traffic releases "ein VW Golf", "mit einem weißen Mercedes" is a
+ * vehicle, not the company. */
+static int car_make(const doc *d, size_t i) {
+  static const char *const makes[] = {"VW", "Volkswagen", "Mercedes", "Mercedes-Benz", "BMW", "Audi", "Opel", "Ford",
+                                      "Toyota", "Skoda", "Škoda", "Honda", "Porsche", "Tesla", "Suzuki", "Mitsubishi",
+                                      "Smart", "Fiat", "Renault", "Peugeot", "Seat", "Hyundai", "Kia", "Nissan",
+                                      "Mazda", "Volvo", "Citroën", "Citroen", "Dacia", "Alfa", "Daihatsu", "Mini",
+                                      "Jeep", "Lada", "Saab", "Chevrolet", "Jaguar", "Lexus", "Subaru", "Cupra"};
+  return tok_in(d, i, makes, sizeof makes / sizeof *makes);
+}
+
+/* Errors seen in real releases (Berlin police corpus, corpus/), each fixed by a rule about its
+ * kind rather than the one word:
+ * - a street, park or square name is a place, whatever the tagger made of it ("Parchimer Allee"
+ *   as a person, "Volkspark Friedrichshain" as an organisation), and a place adjective before a
+ *   street word the tagger missed is one too ("Görlitzer Park"); the street word after a tagged
+ *   name joins it ("Bernauer" + "Straße");
+ * - "Alt-Moabit", "Alt-Treptow": a capitalised "Alt-" compound is a place (a historic centre);
+ * - "in Mitte", "Bezirk Mitte": Berlin's district after a preposition or "Bezirk" (not "Mitte
+ *   des Jahres", "Mitte Juli", "in der Mitte");
+ * - "Herr Kuehner", "Frau Dr. Slowik": a capitalised word after Herr/Frau (and academic titles)
+ *   is a person's name;
+ * - a compass word alone ("Direktion 1 (Nord)") is no place;
+ * - a car make (and model) after an article, possessive or preposition is a vehicle;
+ * - a lone word tagged PER that the dictionary lists as a noun and that no title precedes is a
+ *   noun even when some name list has it ("Rumpf", "Senior", "Corona", "Keller", "Smart");
+ * - a lone name right after "wegen", "an", "seit", ... is a noun ("wegen Corona", "an Silvester"),
+ *   and a short hand list of nouns seen tagged as persons or places is never a name alone;
+ * - "BAB A100": a motorway is a place, "BAB" alone no name;
+ * - an election ("Bundestagswahl") or a station or transport word alone ("U-Bahnhof", "Tram") is
+ *   no organisation or place. */
+static void release_rules(doc *d) {
+  static const char *const preps[] = {"in", "aus", "nach", "von", "Bezirk", "Bezirks", "Ortsteil", "(", "Berlin-"};
+  static const char *const mitte_not[] = {"des", "der", "dieses", "Januar", "Februar", "März", "April", "Mai", "Juni",
+                                          "Juli", "August", "September", "Oktober", "November", "Dezember", "nächster",
+                                          "kommender", "vergangener", "letzter"};
+  static const char *const compass[] = {"Nord", "Süd", "Ost", "West", "Nordost", "Nordwest", "Südost", "Südwest",
+                                        "Zentral", "Mitte"};
+  static const char *const dets[] = {"ein", "eine", "einen", "einem", "eines", "einer", "der", "die", "das", "den",
+                                     "dem", "des", "seinem", "seinen", "seines", "seiner", "seine", "sein", "ihrem",
+                                     "ihren", "ihres", "ihrer", "ihre", "ihr", "mit", "im", "vom", "beim", "zum",
+                                     "dessen", "deren", "kein", "keinen", "keinem", "Der", "Die", "Das", "Ein",
+                                     "Eine", "Einen", "Dem", "Den", "Sein", "Ihr", "Mit"};
+  static const char *const stations[] = {"U-Bahnhof", "S-Bahnhof", "Bahnhof", "U-Bahn", "S-Bahn", "Tram", "TRAM",
+                                         "ÖPNV", "SUV", "Makerspace"};
+  /* "wegen Corona", "an Silvester", "seit Ostern": a lone name after these is a noun */
+  static const char *const before_noun[] = {"wegen", "trotz", "seit", "während", "an", "vor", "bis", "zu", "Wegen",
+                                            "Trotz", "Seit", "Während", "An", "Vor"};
+  /* Nouns the tagger took for names in the releases and the dictionary does not list as nouns
+     (or lists as names too): never a person or place by themselves ("Long COVID"). */
+  static const char *const nouns[] = {"Corona", "COVID", "Covid", "Hustenreiz", "Niederschlag", "Makerspace",
+                                      "Müller-Thurgau", "Silvester", "Senior", "Seniorin", "Rumpf", "Jogger",
+                                      "Joggerin", "Sattelzug", "Tram"};
+  static const char *const defart[] = {"der", "die", "das", "den", "dem", "des", "Der", "Die", "Das", "Den", "Dem",
+                                       "vom", "zum", "zur", "beim", "im"};
+  const size_t n = d->t.n;
+  for (size_t i = 0; i < n; i++) {
+    if (d->tags[i] == NER_O) {
+      /* "Alt-Moabit" */
+      unsigned char c4 = tl(d, i) > 5 ? (unsigned char)tp(d, i)[4] : 0;
+      if (c4 && memcmp(tp(d, i), "Alt-", 4) == 0 && ((c4 >= 'A' && c4 <= 'Z') || c4 == 0xC3))
+        set_span(d, i, i + 1, PRESSE_NER_LOC);
+      /* "in Mitte" */
+      else if (tok_eq(d, i, "Mitte") && i > 0 && tok_in(d, i - 1, preps, sizeof preps / sizeof *preps) &&
+               !(i + 1 < n && (tok_in(d, i + 1, mitte_not, sizeof mitte_not / sizeof *mitte_not) ||
+                               (d->t.tok[i + 1].flags & NER_TOK_NUM))))
+        set_span(d, i, i + 1, PRESSE_NER_LOC);
+      /* "der Berliner Feuerwehr", "die Leipziger Polizei": a place adjective before an
+         organisation head after a definite article is that city's organisation */
+      else if (i > 0 && i + 1 < n && d->tags[i + 1] == NER_O && place_adjective(d, i) &&
+               (gaz(d, i + 1) & NER_GAZ_ORGHEAD) && !newline_before(d, i + 1) &&
+               tok_in(d, i - 1, defart, sizeof defart / sizeof *defart))
+        set_span(d, i, i + 2, PRESSE_NER_ORG);
+      /* "Görlitzer Park", "Oberhofer Straße" */
+      else if (i + 1 < n && d->tags[i + 1] == NER_O && place_adjective(d, i) && street_word(d, i + 1) &&
+               is_upper_start(d, i + 1) && !newline_before(d, i + 1))
+        set_span(d, i, i + 2, PRESSE_NER_LOC);
+      /* "Herr Kuehner", "Frau Dr. Slowik" */
+      else if (i > 0 && is_upper_start(d, i) && (d->t.tok[i].flags & NER_TOK_WORD) && !is_title(d, i) &&
+               !(gaz(d, i) & (NER_GAZ_STOP | NER_GAZ_TITLE | NER_GAZ_ORGHEAD)) && !newline_before(d, i)) {
+        size_t t = i;
+        while (t > 0 && t + 3 > i && is_title(d, t - 1) && !tok_eq(d, t - 1, "Herr") && !tok_eq(d, t - 1, "Frau")) t--;
+        if (t > 0 && (tok_eq(d, t - 1, "Herr") || tok_eq(d, t - 1, "Frau") || tok_eq(d, t - 1, "Herrn")) &&
+            !lex_noun(d, i))
+          set_span(d, i, i + 1, PRESSE_NER_PER);
+      }
+      continue;
+    }
+    if (!ner_tag_is_begin(d->tags[i])) continue;
+    int type = ner_tag_type(d->tags[i]);
+    size_t b = i + 1;
+    while (b < n && d->tags[b] == d->tags[i] + 1) b++;
+    /* a street word after the span joins it */
+    if (b < n && d->tags[b] == NER_O && street_word(d, b) && is_upper_start(d, b) && !newline_before(d, b) &&
+        (b - i == 1 || (b - i == 2 && type != PRESSE_NER_ORG)) && !(gaz(d, i) & NER_GAZ_ORGHEAD))
+      b++;
+    if ((street_word(d, b - 1) && (b - i >= 2 || type != PRESSE_NER_ORG) && !(gaz(d, i) & NER_GAZ_ORGHEAD)) ||
+        (b - i >= 2 && station(d, i)))
+      set_span(d, i, b, PRESSE_NER_LOC); /* "S-Bahnhof Lankwitz" too */
+    else if (b - i == 1 && type == PRESSE_NER_LOC && tok_in(d, i, compass, sizeof compass / sizeof *compass) &&
+             !(i > 0 && tok_in(d, i - 1, preps, sizeof preps / sizeof *preps) && tok_eq(d, i, "Mitte")))
+      d->tags[i] = NER_O;
+    else if (car_make(d, i) && type != PRESSE_NER_LOC && i > 0 &&
+             (tok_in(d, i - 1, dets, sizeof dets / sizeof *dets) ||
+              (all_lower_word(d, i - 1) && (ends_with(tp(d, i - 1), tl(d, i - 1), "en") ||
+                                             ends_with(tp(d, i - 1), tl(d, i - 1), "er") ||
+                                             ends_with(tp(d, i - 1), tl(d, i - 1), "em")))))
+      for (size_t k = i; k < b; k++) d->tags[k] = NER_O;
+    else if (b - i == 1 && type == PRESSE_NER_PER && !(i > 0 && ends_title(d, i - 1)) && !in_full_name(d, i) &&
+             (lex_noun(d, i) || (i > 0 && tok_in(d, i - 1, before_noun, sizeof before_noun / sizeof *before_noun))))
+      d->tags[i] = NER_O;
+    else if (type != PRESSE_NER_ORG && (b - i == 1 || type == PRESSE_NER_PER) &&
+             tok_in(d, b - 1, nouns, sizeof nouns / sizeof *nouns))
+      for (size_t k = i; k < b; k++) d->tags[k] = NER_O;
+    else if (b - i == 1 && type != PRESSE_NER_PER &&
+             (tok_in(d, i, stations, sizeof stations / sizeof *stations) || ends_with(tp(d, i), tl(d, i), "wahl") ||
+              ends_with(tp(d, i), tl(d, i), "wahlen")))
+      d->tags[i] = NER_O;
+    else if (tok_eq(d, i, "BAB")) {
+      if (b - i == 1 && !(b < n && (d->t.tok[b].flags & NER_TOK_WORD) && tl(d, b) <= 5 && tp(d, b)[0] == 'A'))
+        d->tags[i] = NER_O;
+      else {
+        if (b - i == 1) b++;
+        if (b < n && (d->t.tok[b].flags & NER_TOK_NUM) && d->t.tok[b].start == d->t.tok[b - 1].end + 1 &&
+            tl(d, b - 1) == 1)
+          b++; /* "BAB A 100" */
+        set_span(d, i, b, PRESSE_NER_LOC);
+      }
+    }
+    i = b - 1;
+  }
+}
+
 static void lone_places(doc *d) {
   for (size_t i = 0; i < d->t.n; i++) {
     int type = ner_tag_type(d->tags[i]);
@@ -578,7 +748,8 @@ static void lone_places(doc *d) {
  * line: "Polizei Dortmund", "Stadtbibliothek Göttingen", "Kultusministerium Baden-Württemberg"
  * (not stations and ports: "Hauptbahnhof Köln" is a place). */
 static int station(const doc *d, size_t i) {
-  static const char *const ends[] = {"bahnhof", "Bahnhof", "hafen", "Hafen"};
+  static const char *const ends[] = {"bahnhof", "Bahnhof", "hafen", "Hafen", "bahnhofs", "Bahnhofs", "bahnhofes",
+                                     "Bahnhofes"};
   for (size_t k = 0; k < sizeof ends / sizeof *ends; k++)
     if (ends_with(tp(d, i), tl(d, i), ends[k])) return 1;
   return 0;
@@ -689,12 +860,35 @@ static int canonical(const doc *d, const span *v, size_t nv, size_t e, char **ou
     if (best != (size_t)-1) a = v[best].a, z = v[best].b;
   }
   char g = 0;
+  size_t h = (size_t)-1, hlen = 0;
   if (v[e].type == PRESSE_NER_ORG && z - a >= 2) {
     /* head noun: the last capitalised token before a "für"/"des"/"der" tail */
-    size_t h = a;
+    h = a;
     while (h + 1 < z && is_upper_start(d, h + 1)) h++;
-    g = head_gender(tp(d, h), tl(d, h));
+    hlen = tl(d, h);
+    g = head_gender(tp(d, h), hlen);
+    /* "des Deutschen Gewerkschaftsbundes", "des Landeskriminalamts": a masculine or neuter head
+     * in the genitive after "des"/"eines" -> the nominative, so the facet has one name */
+    if (a > 0 && (tok_eq(d, a - 1, "des") || tok_eq(d, a - 1, "eines")) && hlen > 4) {
+      for (size_t cut = 2; cut >= 1; cut--) {
+        const char *w = tp(d, h);
+        if (!ends_with(w, hlen, cut == 2 ? "es" : "s")) continue;
+        char g2 = head_gender(w, hlen - cut);
+        if (g2 == 'm' || g2 == 'n') {
+          g = g2;
+          hlen -= cut;
+          break;
+        }
+      }
+    }
   }
+  /* "Berlins", "Polizei Berlins": a place's genitive -s at the end of the name is dropped when the
+   * name lists know the place without it (facets and filters need the base form). */
+  size_t last_len = tl(d, z - 1);
+  if (v[e].type != PRESSE_NER_PER && last_len > 3 && tp(d, z - 1)[last_len - 1] == 's' &&
+      !(gaz(d, z - 1) & (GAZ_PLACES | NER_GAZ_LOCNAME)) &&
+      (ner_gaz_get(d->m->gaz, tp(d, z - 1), last_len - 1) & (GAZ_PLACES | NER_GAZ_LOCNAME)))
+    last_len--;
   int in_adj_prefix = 1;
   for (size_t k = a; k < z && !rc; k++) {
     if (is_quote_tok(d, k)) continue;
@@ -711,7 +905,10 @@ static int canonical(const doc *d, const span *v, size_t nv, size_t e, char **ou
       if (!rc) rc = sb_add(&b, end, strlen(end));
     } else {
       in_adj_prefix = 0;
-      rc = sb_add(&b, tp(d, k), tl(d, k));
+      size_t kl = tl(d, k);
+      if (k == h && hlen < kl) kl = hlen;
+      if (k == z - 1 && last_len < kl) kl = last_len;
+      rc = sb_add(&b, tp(d, k), kl);
     }
   }
   if (!rc && !b.p) rc = sb_add(&b, tp(d, v[e].a), tl(d, v[e].a));
@@ -720,8 +917,16 @@ static int canonical(const doc *d, const span *v, size_t nv, size_t e, char **ou
     return rc;
   }
   /* Newlines or soft hyphens from line wrapping never belong in a canonical form. */
-  for (size_t i = 0; i < b.n; i++)
-    if (b.p[i] == '\n' || b.p[i] == '\r' || b.p[i] == '\t') b.p[i] = ' ';
+  size_t o = 0;
+  for (size_t i = 0; i < b.n; i++) {
+    if ((unsigned char)b.p[i] == 0xC2 && i + 1 < b.n && (unsigned char)b.p[i + 1] == 0xAD) {
+      i++; /* U+00AD SOFT HYPHEN */
+      continue;
+    }
+    b.p[o++] = (b.p[i] == '\n' || b.p[i] == '\r' || b.p[i] == '\t') ? ' ' : b.p[i];
+  }
+  b.n = o;
+  b.p[o] = 0;
   *out = b.p;
   return 0;
 }
@@ -786,6 +991,7 @@ int presse_ner_extract(const presse_ner_model *m, const char *text, size_t len, 
   if ((rc = consistency(&d))) goto done;
   lone_places(&d);
   admin_units(&d);
+  release_rules(&d);
   clean_spans(&d);
   enumerations(&d);
   size_t nv = collect(&d, &v);

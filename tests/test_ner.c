@@ -380,6 +380,20 @@ static int has(const presse_ner_entity *e, size_t n, presse_ner_type t, const ch
   return 0;
 }
 
+/* The text yields canon with type t (unless NULL), and no entity whose surface contains absent
+ * (unless NULL) or "Postfach". */
+static void check_rule(const presse_ner_model *m, const char *label, const char *text, presse_ner_type t,
+                       const char *canon, const char *absent) {
+  presse_ner_entity *e = NULL;
+  size_t n = 0;
+  CHECK(presse_ner_extract(m, text, strlen(text), &e, &n) == 0);
+  if (canon && !has(e, n, t, canon)) fprintf(stderr, "%s: missing %s\n", label, canon), failures++;
+  for (size_t i = 0; absent && i < n; i++)
+    if (strstr(e[i].surface, absent) || strstr(e[i].surface, "Postfach"))
+      fprintf(stderr, "%s: wrong entity %s\n", label, e[i].surface), failures++;
+  presse_ner_entities_free(e, n);
+}
+
 static int test_seed(void) {
   unsigned char *buf = NULL;
   size_t len = 0;
@@ -488,14 +502,31 @@ static int test_seed(void) {
     presse_ner_entities_free(e, n);
   }
   for (size_t r = 0; r < sizeof rules / sizeof *rules; r++) {
-    CHECK(presse_ner_extract(m, rules[r].text, strlen(rules[r].text), &e, &n) == 0);
-    if (rules[r].canon && !has(e, n, rules[r].type, rules[r].canon))
-      fprintf(stderr, "rule %zu: missing %s\n", r, rules[r].canon), failures++;
-    for (size_t i = 0; rules[r].absent && i < n; i++)
-      if (strstr(e[i].surface, rules[r].absent) || strstr(e[i].surface, "Postfach"))
-        fprintf(stderr, "rule %zu: wrong entity %s\n", r, e[i].surface), failures++;
-    presse_ner_entities_free(e, n);
+    char label[32];
+    snprintf(label, sizeof label, "rule %zu", r);
+    check_rule(m, label, rules[r].text, rules[r].type, rules[r].canon, rules[r].absent);
   }
+  /* Issue 15: errors seen in real releases, in sentences written for the tests (one a line:
+     TYPE, canonical that must be found or -, text no entity may contain or -, the sentence). */
+  FILE *rf = fopen(PRESSE_NER_TESTDIR "/release-errors.tsv", "r");
+  CHECK(rf != NULL);
+  char line[1024];
+  int nrel = 0;
+  while (rf && fgets(line, sizeof line, rf)) {
+    if (line[0] == '#') continue;
+    line[strcspn(line, "\n")] = 0;
+    char *f[4] = {line, NULL, NULL, NULL};
+    for (int k = 1; k < 4 && f[k - 1]; k++)
+      if ((f[k] = strchr(f[k - 1], '\t')) != NULL) *f[k]++ = 0;
+    CHECK(f[3] != NULL);
+    if (!f[3]) continue;
+    presse_ner_type t = !strcmp(f[0], "PER") ? PRESSE_NER_PER : !strcmp(f[0], "LOC") ? PRESSE_NER_LOC : PRESSE_NER_ORG;
+    char label[64];
+    snprintf(label, sizeof label, "release-errors.tsv line %d", ++nrel);
+    check_rule(m, label, f[3], t, strcmp(f[1], "-") ? f[1] : NULL, strcmp(f[2], "-") ? f[2] : NULL);
+  }
+  if (rf) fclose(rf);
+  CHECK(nrel >= 38);
   presse_ner_model_free(m);
   free(buf);
   return 0;
