@@ -4,7 +4,8 @@
  * same top-10 ids and weights (to 1e-9), the same totals and the same facets; a shard server
  * killed or stopped mid-run gives an error naming it, or with opts.partial the other shards'
  * results flagged as partial, within the timeout; an idle connection that the server dropped
- * is reconnected. Usage: test_shards PRESSE-INDEX PRESSE-QUERY SOURCE-DIR */
+ * is reconnected; a replica (xapian-replicate) catches up by changesets while a reader is open on
+ * it, and the reader survives a full copy. Usage: test_shards PRESSE-INDEX PRESSE-QUERY SOURCE-DIR */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <jansson.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "loopback.h"
 #include "presse/presse.h"
 
 #define NSHARDS 3
@@ -46,12 +48,6 @@ static double now(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
   return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static void sleep_ms(long ms) {
-  struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
-  while (nanosleep(&t, &t) != 0 && errno == EINTR) {
-  }
 }
 
 static void order_hits(answer *a) {
@@ -195,61 +191,20 @@ static int sh(const char *fmt, ...) {
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
-static int free_port(void) {
-  int s = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  int port = -1;
-  if (s >= 0 && bind(s, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(s, (struct sockaddr *)&a, &len) == 0)
-    port = ntohs(a.sin_port);
-  if (s >= 0) close(s);
-  return port;
-}
-
-static int accepts(int port) {
-  int s = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  int ok = s >= 0 && connect(s, (struct sockaddr *)&a, sizeof a) == 0;
-  if (s >= 0) close(s);
-  return ok;
-}
-
-/* Starts xapian-tcpsrv on 127.0.0.1:port for one shard. It runs in a process group of its own:
- * on SIGTERM it signals its whole group (its forked connections), which must not be ours. */
+/* xapian-tcpsrv on 127.0.0.1:port for one shard; idle_ms: its --idle-timeout, or NULL. */
 static pid_t start_server(int port, const char *shard, const char *idle_ms) {
-  pid_t p = fork();
-  if (p == 0) {
-    setpgid(0, 0);
-    char ps[16];
-    snprintf(ps, sizeof ps, "%d", port);
-    if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)) _exit(127);
-    if (idle_ms)
-      execlp("xapian-tcpsrv", "xapian-tcpsrv", "--quiet", "--interface", "127.0.0.1", "--port", ps, "--idle-timeout",
-             idle_ms, shard, (char *)NULL);
-    else
-      execlp("xapian-tcpsrv", "xapian-tcpsrv", "--quiet", "--interface", "127.0.0.1", "--port", ps, shard, (char *)NULL);
-    _exit(127);
+  char ps[16];
+  snprintf(ps, sizeof ps, "%d", port);
+  char *argv[] = {"xapian-tcpsrv", "--quiet", "--interface", "127.0.0.1", "--port", ps, (char *)shard, NULL, NULL, NULL};
+  if (idle_ms) {
+    argv[6] = "--idle-timeout";
+    argv[7] = (char *)idle_ms;
+    argv[8] = (char *)shard;
   }
-  for (int i = 0; p > 0 && i < 200; i++) {
-    if (accepts(port)) return p;
-    sleep_ms(25);
-  }
-  if (p > 0) {
-    kill(p, SIGKILL);
-    waitpid(p, NULL, 0);
-  }
-  return -1;
+  return loopback_start(argv, port);
 }
 
-/* The server and the processes it forked for its connections: its process group. */
-static void stop_server(pid_t p) {
-  if (p <= 0) return;
-  kill(-p, SIGCONT);
-  kill(-p, SIGTERM);
-  waitpid(p, NULL, 0);
-}
+static void stop_server(pid_t p) { loopback_stop(p); }
 
 static pid_t servers[NSHARDS];
 static int ports[NSHARDS];
@@ -269,6 +224,75 @@ static void on_fatal(int sig) {
 
 static void in_dir(char *buf, size_t size, const char *name) { snprintf(buf, size, "%s/%s", dir, name); }
 
+/* xapian-replicate-server for the shards under parent. */
+static pid_t start_replicate_server(int port, const char *parent) {
+  char ps[16];
+  snprintf(ps, sizeof ps, "%d", port);
+  char *argv[] = {"xapian-replicate-server", "-I", "127.0.0.1", "-p", ps, (char *)parent, NULL};
+  return loopback_start(argv, port);
+}
+
+/* One pass of xapian-replicate for every shard; its output (one line per shard: "Update complete:
+ * N copies, M changesets, ...") appended to log. */
+static int replicate_once(int port, const char *replica, const char *log, const char *flags) {
+  int rc = 0;
+  for (int i = 0; i < NSHARDS; i++)
+    rc |= sh("xapian-replicate -h 127.0.0.1 -p %d -m shard%d -o -v -r 0 %s '%s/shard%d' >> '%s' 2>&1", port, i, flags, replica,
+             i, log);
+  return rc;
+}
+
+/* A replica kept current by changesets while a reader is open on it, and a reader that survives
+ * a full copy (presse_db_reopen opens the path again). */
+static void replication_tests(presse_analyzer *an, const char *master) {
+  char replica[600], log[600], add[600];
+  in_dir(replica, sizeof replica, "replica");
+  in_dir(log, sizeof log, "replicate.log");
+  in_dir(add, sizeof add, "neu.md");
+  int port = loopback_free_port();
+  pid_t srv = start_replicate_server(port, master);
+  CHECK(srv > 0);
+  if (srv <= 0) return;
+  servers[0] = srv; /* stopped with the others on every way out */
+  CHECK(sh("mkdir -p '%s' && cp '%s/XAPIANDB' '%s/'", replica, master, replica) == 0);
+  CHECK(replicate_once(port, replica, log, "") == 0);
+  CHECK(sh("grep -c 'Update complete: 1 copies, 0 changesets' '%s' | grep -qx %d", log, NSHARDS) == 0);
+  presse_db *rep = NULL;
+  CHECK(presse_db_open(&rep, replica, PRESSE_DB_READ) == PRESSE_OK);
+  presse_db_stats before, after;
+  CHECK(presse_db_stats_get(rep, &before) == PRESSE_OK);
+  answer a;
+  ask(rep, an, "Quokkagehege", 0, &a);
+  CHECK(a.rc == PRESSE_OK && a.total == 0);
+  /* new releases on the master, committed with changesets (presse-index sets XAPIAN_MAX_CHANGESETS) */
+  for (int i = 0; i < 6; i++) {
+    FILE *f = fopen(add, "w");
+    fprintf(f, "# Neues Quokkagehege im Zoo, Teil %d\n\n12.03.2026 Der Zoo eröffnet ein Quokkagehege.\n", i);
+    fclose(f);
+    CHECK(sh("'%s' --db '%s' -q add --id quokka-%d - < '%s'", index_bin, master, i, add) == 0);
+  }
+  CHECK(sh(": > '%s'", log) == 0);
+  CHECK(replicate_once(port, replica, log, "") == 0);
+  /* every shard caught up by changesets, none by a copy */
+  CHECK(sh("grep -q 'changesets' '%s' && ! grep -q 'Update complete: [1-9][0-9]* copies' '%s'", log, log) == 0);
+  CHECK(sh("grep -q 'Update complete: 0 copies, [1-9]' '%s'", log) == 0);
+  sh("cat '%s' >&2", log);
+  CHECK(presse_db_reopen(rep) == PRESSE_OK);
+  CHECK(presse_db_stats_get(rep, &after) == PRESSE_OK && after.docs == before.docs + 6);
+  ask(rep, an, "Quokkagehege", 0, &a);
+  CHECK(a.rc == PRESSE_OK && a.total == 6);
+  /* a whole copy replaces each shard under the open reader: it reopens from the path */
+  CHECK(sh(": > '%s'", log) == 0);
+  CHECK(replicate_once(port, replica, log, "-f") == 0);
+  CHECK(sh("grep -c 'Update complete: 1 copies' '%s' | grep -qx %d", log, NSHARDS) == 0);
+  CHECK(presse_db_reopen(rep) == PRESSE_OK);
+  if (presse_db_stats_get(rep, &after) != PRESSE_OK) fprintf(stderr, "after a full copy: %s\n", presse_db_errmsg(rep));
+  ask(rep, an, "Quokkagehege", 0, &a);
+  CHECK(a.rc == PRESSE_OK && a.total == 6);
+  presse_db_close(rep);
+  stop_all();
+}
+
 /* presse-query's output on the three databases: seed first, byte for byte the same. */
 static void same_output(const char *db1, const char *db2, const char *q) {
   char out1[1024], out2[1024];
@@ -285,7 +309,7 @@ static void remote_tests(presse_db *one, presse_analyzer *an, const char *single
   in_dir(stub, sizeof stub, "remote.stub");
   FILE *f = fopen(stub, "w");
   for (int i = 0; i < NSHARDS; i++) {
-    ports[i] = free_port();
+    ports[i] = loopback_free_port();
     snprintf(shard, sizeof shard, "%s/shard%d", three, i);
     /* one server drops idle connections after 700 ms: the client reconnects */
     servers[i] = start_server(ports[i], shard, i == 0 ? "700" : NULL);
@@ -309,7 +333,7 @@ static void remote_tests(presse_db *one, presse_analyzer *an, const char *single
   /* idle drop: shard 1's server has closed the connection; the next search reconnects */
   answer a, b;
   ask(one, an, "Stadt", 1, &a);
-  sleep_ms(1000);
+  loopback_sleep_ms(1000);
   ask(rem, an, "Stadt", 1, &b);
   CHECK(same("after an idle drop", "Stadt", &a, &b));
 
@@ -333,7 +357,7 @@ static void remote_tests(presse_db *one, presse_analyzer *an, const char *single
   snprintf(shard, sizeof shard, "%s/shard1", three);
   servers[1] = start_server(ports[1], shard, NULL);
   CHECK(servers[1] > 0);
-  sleep_ms(1100);
+  loopback_sleep_ms(1100);
   ask(rem, an, "Stadt", 1, &b);
   CHECK(same("with the shard back", "Stadt", &a, &b));
 
@@ -421,6 +445,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "xapian-tcpsrv not found (Debian's xapian-tools): remote shards not tested\n");
     skipped = 1;
   }
+  if (!skipped) replication_tests(an, three);
   stop_all();
   presse_db_close(one);
   presse_analyzer_free(an);
