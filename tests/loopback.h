@@ -46,6 +46,7 @@ static inline int loopback_accepts(int port) {
 /* Runs argv (a program on $PATH) with stdout and stderr to /dev/null, in a new process group;
  * returns its pid once port accepts connections (10 s at most), else -1 (and it is killed). */
 static inline pid_t loopback_start(char *const argv[], int port) {
+  fflush(NULL); /* what the caller printed is not printed again by the child */
   pid_t p = fork();
   if (p == 0) {
     setpgid(0, 0);
