@@ -143,8 +143,23 @@ int main(int argc, char **argv) {
   int status = 2;
   char err[4600];
   struct MHD_Daemon *d = NULL;
-  /* the web UI: --static, else the installed folder, else the source tree's (a build tree) */
+  /* the web UI: --static, else the folder installed beside this program (PREFIX/bin ->
+   * PREFIX/share/presse/static, whatever the prefix), else the source tree's when this is a
+   * build tree, else the configured install folder */
+  char exe[4096], found[4200];
   struct stat st;
+  ssize_t el = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (!static_dir && el > 0) {
+    exe[el] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash) *slash = '\0';
+    snprintf(found, sizeof found, "%s/../share/presse/static", exe);
+    if (stat(found, &st) == 0) static_dir = found;
+    else {
+      snprintf(found, sizeof found, "%s/CMakeCache.txt", exe);
+      if (stat(found, &st) == 0) static_dir = PRESSE_SOURCE_STATIC_DIR;
+    }
+  }
   if (!static_dir) static_dir = stat(PRESSE_STATIC_DIR, &st) == 0 ? PRESSE_STATIC_DIR : PRESSE_SOURCE_STATIC_DIR;
   if (serve_load_static(&s, static_dir, err, sizeof err)) {
     fprintf(stderr, "%s: %s\n", prog, err);
