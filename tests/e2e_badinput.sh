@@ -65,15 +65,15 @@ else
   expect 1 "secret.txt: Permission denied" "$INDEX" --db "$DB" add "$TMP/locked"
 fi
 
-# a 50 MB file: over the default size limit it is skipped with a message; with a higher limit it is indexed
-awk 'BEGIN { print "Grosse Datei\n"; for (i = 0; i < 830000; i++) print "Verkehrsmeldung Nummer " i " auf der Autobahn A40 bei Essen"; }' \
+# a 20 MB file (over the 16 MiB default; the suite's slowest check under ASan when it was 50 MB): over the default size limit it is skipped with a message; with a higher limit it is indexed
+awk 'BEGIN { print "Grosse Datei\n"; for (i = 0; i < 340000; i++) print "Verkehrsmeldung Nummer " i " auf der Autobahn A40 bei Essen"; }' \
   > "$TMP/huge.txt"
 size=$(wc -c < "$TMP/huge.txt")
-[ "$size" -gt 50000000 ] && ok || bad "test file is only $size bytes"
+[ "$size" -gt 17000000 ] && ok || bad "test file is only $size bytes"
 expect 1 "huge.txt: .* bytes is over the limit" "$INDEX" --db "$DB" add "$TMP/huge.txt"
-# entities off for the 50 MB file: it is about size limits and memory, and keeps the suite fast under ASan
-expect 0 "indexed 1 documents" "$INDEX" --db "$DB" --no-entities --max-size 60000000 add "$TMP/huge.txt"
-"$QUERY" --db "$DB" Verkehrsmeldung Autobahn | grep -q huge.txt && ok || bad "the 50 MB file is not searchable"
+# entities off for the 20 MB file: it is about size limits and memory, and keeps the suite fast under ASan
+expect 0 "indexed 1 documents" "$INDEX" --db "$DB" --no-entities --max-size 30000000 add "$TMP/huge.txt"
+"$QUERY" --db "$DB" Verkehrsmeldung Autobahn | grep -q huge.txt && ok || bad "the 20 MB file is not searchable"
 
 # a term over Xapian's 245-byte limit
 { printf 'Lange Wörter\n\nVor '; head -c 300 /dev/zero | tr '\0' 'x'; printf ' steht Recklinghausen.\n'; } > "$TMP/long.txt"
