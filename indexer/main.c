@@ -58,6 +58,7 @@ static void usage(FILE *f) {
           "  -v, --verbose        for every file: format, encoding, date, issuer and title found\n"
           "  -q, --quiet          no progress line and no summary\n"
           "  -h, --help           this text\n"
+          "      --version        the version of presse\n"
           "\n"
           "exit status: 0 all indexed, 1 some input was skipped (each named on stderr), 2 fatal error\n");
 }
@@ -771,7 +772,8 @@ int main(int argc, char **argv) {
       {"verbose", no_argument, NULL, 'v'},      {"follow-links", no_argument, NULL, 'L'},
       {"no-entities", no_argument, NULL, 'E'},  {"ner-model", required_argument, NULL, 'M'},
       {"shards", required_argument, NULL, 'S'}, {"changesets", required_argument, NULL, 'C'},
-      {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+      {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
+      {NULL, 0, NULL, 0}};
   unsigned nshards = 0;
   const char *changesets = NULL;
   char *dbpath = NULL;
@@ -864,8 +866,13 @@ int main(int argc, char **argv) {
       case 'h':
         usage(stdout);
         return 0;
-      default:
-        usage(stderr);
+      case 'V':
+        printf("presse-index (presse) %s\n", PRESSE_VERSION);
+        return 0;
+      default: /* getopt named the option: a short error, not the whole usage */
+        fprintf(stderr, "%s: try '%s --help'\n", prog, prog);
+        free(jsonl);
+        free(dbpath);
         return EXIT_FATAL;
     }
   }

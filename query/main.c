@@ -49,6 +49,7 @@ static void usage(FILE *f) {
           "  --color auto|always|never   bold highlights (auto: when stdout is a terminal;\n"
           "                       otherwise highlights are marked **like this**)\n"
           "  -h, --help\n"
+          "      --version\n"
           "\n"
           "exit status: 0 hits found, 1 no hits, 2 error (bad query, no database)\n");
 }
@@ -150,7 +151,7 @@ int main(int argc, char **argv) {
       {"json", no_argument, NULL, 'j'},       {"color", required_argument, NULL, 'c'},
       {"facets", no_argument, NULL, 'F'},     {"help", no_argument, NULL, 'h'},
       {"no-collapse", no_argument, NULL, 'N'}, {"partial", no_argument, NULL, 'P'},
-      {NULL, 0, NULL, 0}};
+      {"version", no_argument, NULL, 'V'},    {NULL, 0, NULL, 0}};
   char *dbpath = NULL;
   presse_search_opts so = {.limit = 10};
   int json = 0, color = -1, sort_given = 0;
@@ -201,6 +202,10 @@ int main(int argc, char **argv) {
         break;
       case 'h':
         usage(stdout);
+        free(dbpath);
+        return 0;
+      case 'V':
+        printf("presse-query (presse) %s\n", PRESSE_VERSION);
         free(dbpath);
         return 0;
       default: /* getopt named the option */

@@ -108,6 +108,12 @@ expect 2 "malformed query at position 14: cannot read the date '2021-13' (use" "
 "$QUERY" --db "$DB" -Karlshorst Kühner >"$TMP/out" 2>"$TMP/err" && grep -q 000_stadt-hagen "$TMP/out" && ok ||
   bad "presse-query -Karlshorst Kühner failed: $(cat "$TMP/err")"
 expect 2 "unrecognized option '--bogus'" "$QUERY" --db "$DB" --bogus Kühner
+# a bad option: one line naming it and one pointing at --help, not the whole usage (issue 10)
+expect 2 "try 'presse-index --help'" "$INDEX" --bogus
+[ "$(wc -l <"$TMP/err")" -eq 2 ] && ok || bad "presse-index --bogus printed $(wc -l <"$TMP/err") lines"
+for cmd in "$INDEX" "$QUERY"; do
+  "$cmd" --version | grep -Eq '^presse-(index|query) \(presse\) [0-9]+\.[0-9]+\.[0-9]+$' && ok || bad "$cmd --version"
+done
 # phone numbers and domains however typed find the seed (issue 13)
 for q in '02331 207-3314' '+49 2331 207 3314' 'hagen.de' 'stadt-hagen.de'; do
   "$QUERY" --db "$DB" --no-collapse --limit 50 "$q" | grep -q 000_stadt-hagen && ok || bad "'$q' does not find the seed"
