@@ -37,6 +37,7 @@ struct presse_indexer {
   const char *last_parent;
   unsigned last_ocr;
   int last_container;
+  presse_ocr *ocr; /* NULL: --no-ocr */
 };
 
 /* container.c. Opens a regular file for reading (bounded: not larger than max_doc_bytes);

@@ -49,6 +49,7 @@ int presse_indexer_new(presse_indexer **out, presse_db *db, const presse_indexer
   }
   int rc = presse_analyzer_new(&ix->an);
   if (rc == PRESSE_OK) rc = presse_doc_new(&ix->doc);
+  if (rc == PRESSE_OK && !(opts && opts->no_ocr)) rc = presse_ocr_new(&ix->ocr); /* formats/ocr.c */
   if (rc != PRESSE_OK) {
     presse_indexer_free(ix);
     return rc;
@@ -68,6 +69,7 @@ int presse_indexer_free(presse_indexer *ix) {
   presse_analyzer_free(ix->an);
   presse_doc_free(ix->doc);
   presse_ner_model_free(ix->ner);
+  presse_ocr_free(ix->ocr);
   presse_buf_free(&ix->err);
   presse_extracted_free(&ix->x);
   presse_buf_free(&ix->conv);
@@ -252,6 +254,7 @@ int presse_indexer_add_buffer(presse_indexer *ix, const char *id, const char *na
                                ix->max_doc_bytes);
   presse_extracted *x = &ix->x;
   presse_extracted_clear(x);
+  x->ocr = ix->ocr;
   ix->conv_text = NULL;
   ix->conv_len = 0;
   const char *image;

@@ -54,6 +54,7 @@ static void usage(FILE *f) {
           "  --follow-links       follow symbolic links in folders also where they lead out of the\n"
           "                       folders given (default: only links that stay inside them)\n"
           "  --no-entities        do not extract persons, organisations and places\n"
+          "  --no-ocr             do not read PDF pages without a text layer by OCR (Tesseract)\n"
           "  --ner-model FILE     the NER model (default: $PRESSE_NER_MODEL, else the installed one)\n"
           "  -v, --verbose        for every file: format, encoding, date, issuer and title found\n"
           "  -q, --quiet          no progress line and no summary\n"
@@ -767,6 +768,7 @@ int main(int argc, char **argv) {
       {"db", required_argument, NULL, 'd'},     {"batch", required_argument, NULL, 'b'},
       {"max-size", required_argument, NULL, 'm'}, {"jsonl", required_argument, NULL, 'j'},
       {"feed", required_argument, NULL, 'F'},
+      {"no-ocr", no_argument, NULL, 'O'},
       {"id", required_argument, NULL, 'i'},     {"format", required_argument, NULL, 'f'},
       {"json", no_argument, NULL, 'J'},         {"quiet", no_argument, NULL, 'q'},
       {"verbose", no_argument, NULL, 'v'},      {"follow-links", no_argument, NULL, 'L'},
@@ -825,6 +827,9 @@ int main(int argc, char **argv) {
         break;
       case 'j':
         jsonl[njsonl++] = optarg;
+        break;
+      case 'O':
+        opts.no_ocr = 1;
         break;
       case 'F':
         if (!r.feeds) r.feeds = calloc((size_t)argc + 1, sizeof *r.feeds);

@@ -58,6 +58,7 @@ typedef struct presse_indexer_opts {
   unsigned shard, nshards; /* nshards > 1: index only the documents of shard `shard` (presse_db_shard_of
                               their id) and pass over the others silently: one process per shard
                               reads the same input (presse-index on a sharded database) */
+  int no_ocr;             /* non-zero: PDF pages without a text layer are not read by OCR */
 } presse_indexer_opts;
 
 /* db NULL builds every document (formats, analysis, entities, metadata) and stores it nowhere:

@@ -8,6 +8,8 @@
 
 #include "util/buf.h"
 
+typedef struct presse_ocr presse_ocr; /* ocr.c */
+
 /* What a reader found. The buffers belong to the caller, who clears them between files
  * (presse_extracted_clear) and frees them at the end (presse_extracted_free). */
 typedef struct presse_extracted {
@@ -22,6 +24,8 @@ typedef struct presse_extracted {
   const char *format;     /* "txt", "md", "html", "pdf", "docx", "odt"; static */
   const char *encoding;   /* the source encoding as reported by --verbose; static */
   unsigned ocr_pages;     /* pages whose text came from OCR (pdf.c, ocr.c) */
+  presse_ocr *ocr;        /* input: the OCR engine for pages without text, NULL = no OCR; set by
+                             the caller, kept by presse_extracted_clear */
 } presse_extracted;
 
 void presse_extracted_clear(presse_extracted *x);
@@ -80,6 +84,15 @@ int presse_format_pdf(const char *data, size_t len, size_t max_text, presse_extr
  * through libzip and libxml2. max_part bounds the uncompressed size of any part read (zip bombs). */
 int presse_format_docx(const char *data, size_t len, size_t max_part, presse_extracted *x);
 int presse_format_odt(const char *data, size_t len, size_t max_part, presse_extracted *x);
+
+/* ---- ocr.c ---- */
+
+/* An OCR engine (Tesseract, German model), loaded at its first page. */
+int presse_ocr_new(presse_ocr **out);
+void presse_ocr_free(presse_ocr *o); /* accepts NULL */
+/* Renders a PopplerPage at 200 dpi and reads its text into out. PRESSE_ENOTFOUND when the
+ * German model is missing (err says so), PRESSE_ETOOBIG for absurd page sizes. */
+int presse_ocr_pdf_page(presse_ocr *o, void *pdf_page, presse_buf *out, presse_buf *err);
 
 /* ---- email.c (the mailbox reader itself is presse_indexer_add_mail) ---- */
 

@@ -310,14 +310,61 @@ static void title_by_size(PopplerPage *page, const char *text, presse_buf *title
   poppler_page_free_text_attributes(attrs);
 }
 
-/* Document-info titles that name a file or a template, not the release. */
-static int useful_title(const char *t) {
+/* ---- scanned pages ---- */
+
+static int has_ink(const char *t) {
+  for (; t && *t; t++)
+    if (*t != ' ' && *t != '\n' && *t != '\r' && *t != '\t' && *t != '\f') return 1;
+  return 0;
+}
+
+/* Reads a page without a text layer by OCR and appends its text; the first failure is kept in
+ * err for the file's one line. */
+static int ocr_page(presse_extracted *x, PopplerPage *page, presse_buf *err) {
+  presse_buf text = PRESSE_BUF_INIT, why = PRESSE_BUF_INIT;
+  int rc = presse_ocr_pdf_page(x->ocr, page, &text, &why);
+  if (rc == PRESSE_OK && has_ink(text.data)) {
+    if (x->text.len) rc = presse_buf_puts(&x->text, "\n\n");
+    if (rc == PRESSE_OK) rc = append_page(&x->text, text.data);
+    x->ocr_pages++;
+  } else if (rc != PRESSE_OK && !err->len) {
+    presse_buf_puts(err, why.len ? why.data : presse_strerror(rc));
+  }
+  presse_buf_free(&text);
+  presse_buf_free(&why);
+  return rc;
+}
+
+/* The title of a scanned release: the first line that is not a genre line, with the lines of its
+ * paragraph that follow it (a title set over two lines), up to 250 bytes. */
+static void scan_title(presse_extracted *x) {
+  const char *t = x->text.data ? x->text.data : "";
+  presse_extract_text_title(t, x->text.len, &x->title);
+  const char *at = x->title.len ? strstr(t, x->title.data) : NULL;
+  if (!at) return;
+  const char *p = at + x->title.len;
+  while (*p == '\n' && p[1] != '\n' && p[1] && x->title.len < 250) {
+    const char *e = strchr(p + 1, '\n');
+    size_t n = e ? (size_t)(e - p - 1) : strlen(p + 1);
+    if (!n || x->title.len + n > 250) break;
+    if (x->title.data[x->title.len - 1] == '-') x->title.data[--x->title.len] = '\0'; /* "Migranten-" */
+    else presse_buf_putc(&x->title, ' ');
+    presse_buf_append(&x->title, p + 1, n);
+    p += 1 + n;
+  }
+}
+
+/* Document-info titles that name a file, a template or the program that made the PDF
+ * ("Enscript Output", "Microsoft Word - Dokument1", "Untitled"), not the release. */
+static int useful_title(const char *t, PopplerDocument *doc) {
   if (!t) return 0;
   while (*t == ' ') t++;
   size_t n = strlen(t);
   if (n < 8 || n > 300) return 0;
-  static const char *const junk_prefix[] = {"Microsoft Word - ", "Microsoft Word-", "untitled", "Unbenannt",
-                                            "Dokument", "Document", "Vorlage", "Template"};
+  static const char *const junk_prefix[] = {"Microsoft Word - ", "Microsoft Word-", "Microsoft PowerPoint - ",
+                                            "Microsoft Excel - ", "untitled", "Unbenannt", "Ohne Titel",
+                                            "Dokument", "Document", "Vorlage", "Template", "Enscript Output",
+                                            "Neues Dokument", "New Document"};
   for (size_t i = 0; i < sizeof junk_prefix / sizeof *junk_prefix; i++)
     if (!strncasecmp(t, junk_prefix[i], strlen(junk_prefix[i]))) return 0;
   static const char *const junk_suffix[] = {".pdf", ".doc", ".docx", ".odt", ".indd", ".rtf", ".txt"};
@@ -326,6 +373,14 @@ static int useful_title(const char *t) {
     if (n > k && !strcasecmp(t + n - k, junk_suffix[i])) return 0;
   }
   if (!strchr(t, ' ')) return 0; /* one word: a file name or a code */
+  /* the name of the program that made the file ("LibreOffice Writer", "Adobe InDesign CS6") */
+  char *prog[2] = {poppler_document_get_creator(doc), poppler_document_get_producer(doc)};
+  int generator = 0;
+  for (int i = 0; i < 2; i++) {
+    if (prog[i] && strlen(prog[i]) >= 4 && (strstr(prog[i], t) || strstr(t, prog[i]))) generator = 1;
+    g_free(prog[i]);
+  }
+  if (generator) return 0;
   return !presse_extract_is_generic_header(t, n);
 }
 
@@ -346,7 +401,7 @@ int presse_format_pdf(const char *data, size_t len, size_t max_text, presse_extr
   GError *gerr = NULL;
   PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &gerr);
   int rc = PRESSE_OK;
-  presse_buf size_title = PRESSE_BUF_INIT;
+  presse_buf size_title = PRESSE_BUF_INIT, ocr_err = PRESSE_BUF_INIT;
   if (!doc) {
     if (gerr && gerr->domain == POPPLER_ERROR && gerr->code == POPPLER_ERROR_ENCRYPTED)
       rc = presse_extracted_fail(x, PRESSE_EFORMAT, "encrypted PDF (it needs a password)");
@@ -359,6 +414,12 @@ int presse_format_pdf(const char *data, size_t len, size_t max_text, presse_extr
       PopplerPage *page = poppler_document_get_page(doc, i);
       if (!page) continue;
       char *t = poppler_page_get_text(page);
+      if (x->ocr && !has_ink(t)) { /* a scanned page: formats/ocr.c */
+        if (ocr_page(x, page, &ocr_err) == PRESSE_OK) {
+          g_free(t);
+          t = NULL;
+        }
+      }
       if (t) {
         if (x->text.len) rc = presse_buf_puts(&x->text, "\n\n");
         presse_buf cols = PRESSE_BUF_INIT;
@@ -372,9 +433,13 @@ int presse_format_pdf(const char *data, size_t len, size_t max_text, presse_extr
       g_object_unref(page);
     }
     if (rc != PRESSE_OK) presse_extracted_fail(x, rc, "out of memory");
+    else if (!has_ink(x->text.data) && ocr_err.len) /* scanned, and OCR could not read it */
+      rc = presse_extracted_fail(x, PRESSE_EFORMAT, "no text layer in this PDF, and OCR failed: %s", ocr_err.data);
     char *title = poppler_document_get_title(doc);
-    if (useful_title(title)) presse_buf_puts(&x->title, title);
+    if (useful_title(title, doc)) presse_buf_puts(&x->title, title);
     else if (size_title.len) presse_buf_append(&x->title, size_title.data, size_title.len);
+    else if (x->ocr_pages) /* a scan has no type sizes: its first paragraph that is not a genre line */
+      scan_title(x);
     g_free(title);
     GDateTime *created = poppler_document_get_creation_date_time(doc);
     if (created) {
@@ -390,5 +455,6 @@ int presse_format_pdf(const char *data, size_t len, size_t max_text, presse_extr
   g_log_remove_handler("Poppler", handler);
   presse_buf_free(&first_error);
   presse_buf_free(&size_title);
+  presse_buf_free(&ocr_err);
   return rc;
 }
