@@ -21,6 +21,8 @@
 enum { EXIT_SKIPPED = 1, EXIT_FATAL = 2 };
 
 static const char *prog = "presse-index";
+/* "1 document", "2 documents" */
+#define PLURAL(n) ((n) == 1 ? "" : "s")
 static volatile sig_atomic_t interrupted;
 static presse_indexer *running; /* for the signal handler: stops a stream read between records */
 
@@ -446,11 +448,11 @@ static int cmd_add(const char *dbpath, run *r, char **paths, int npaths, char **
   r->dropped = c.terms_dropped;
   if (r->nshards) return r->fatal ? EXIT_FATAL : interrupted ? 130 : r->skipped ? EXIT_SKIPPED : 0;
   if (!r->quiet) {
-    fprintf(stderr, "%s: indexed %llu documents, %.2f MB in %.2f s (%.2f MB/s)", prog, c.docs, (double)c.bytes / 1e6,
-            secs, secs > 0 ? (double)c.bytes / 1e6 / secs : 0.0);
+    fprintf(stderr, "%s: indexed %llu document%s, %.2f MB in %.2f s (%.2f MB/s)", prog, c.docs, PLURAL(c.docs),
+            (double)c.bytes / 1e6, secs, secs > 0 ? (double)c.bytes / 1e6 / secs : 0.0);
     if (r->skipped) fprintf(stderr, "; %lu skipped", r->skipped);
     if (c.terms_dropped) fprintf(stderr, "; %llu over-long terms dropped", c.terms_dropped);
-    if (have_stats) fprintf(stderr, "; %llu documents in %s", st.docs, dbpath);
+    if (have_stats) fprintf(stderr, "; %llu document%s in %s", st.docs, PLURAL(st.docs), dbpath);
     fputc('\n', stderr);
   }
   if (interrupted) {
@@ -594,11 +596,11 @@ static int cmd_add_sharded(const char *dbpath, unsigned nshards, run *r, char **
   if (!killed && presse_db_open(&db, dbpath, PRESSE_DB_READ) == PRESSE_OK) have = presse_db_stats_get(db, &st) == PRESSE_OK;
   presse_db_close(db);
   if (!r->quiet) {
-    fprintf(stderr, "%s: indexed %llu documents, %.2f MB in %.2f s (%.2f MB/s) by %u shard processes", prog, sum.docs,
-            (double)sum.bytes / 1e6, secs, secs > 0 ? (double)sum.bytes / 1e6 / secs : 0.0, n);
+    fprintf(stderr, "%s: indexed %llu document%s, %.2f MB in %.2f s (%.2f MB/s) by %u shard processes", prog,
+            sum.docs, PLURAL(sum.docs), (double)sum.bytes / 1e6, secs, secs > 0 ? (double)sum.bytes / 1e6 / secs : 0.0, n);
     if (sum.skipped) fprintf(stderr, "; %lu skipped", sum.skipped);
     if (sum.dropped) fprintf(stderr, "; %llu over-long terms dropped", sum.dropped);
-    if (have) fprintf(stderr, "; %llu documents in %s", st.docs, dbpath);
+    if (have) fprintf(stderr, "; %llu document%s in %s", st.docs, PLURAL(st.docs), dbpath);
     fputc('\n', stderr);
   }
   for (unsigned i = 0; i < n; i++) free(spath[i]);
