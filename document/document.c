@@ -360,6 +360,8 @@ int presse_doc_build_meta(presse_doc *d, presse_analyzer *a, const presse_ner_mo
     if (meta && meta->parent) json_object_set_new(o, PRESSE_STORED_MESSAGE, json_string(meta->parent));
     if (meta && meta->link) json_object_set_new(o, PRESSE_STORED_LINK, json_string(meta->link));
     if (meta && meta->ocr_pages) json_object_set_new(o, PRESSE_STORED_OCR, json_integer(meta->ocr_pages));
+    if (meta && meta->mtime) json_object_set_new(o, PRESSE_STORED_MTIME, json_integer(meta->mtime));
+    if (meta && meta->mtime) json_object_set_new(o, PRESSE_STORED_SIZE, json_integer(meta->size));
     json_object_set_new(o, PRESSE_STORED_EMAILS, c.emails);
     json_object_set_new(o, PRESSE_STORED_PHONES, c.phones);
     json_object_set_new(o, PRESSE_STORED_URLS, c.urls);

@@ -96,6 +96,8 @@ void presse_schema_entities_each(const char *v, size_t n, presse_schema_entity_c
 #define PRESSE_STORED_LINK "link"       /* a feed item's link */
 #define PRESSE_STORED_MESSAGE "message" /* an attachment's e-mail message */
 #define PRESSE_STORED_OCR "ocr"         /* pages read by OCR, a number */
+#define PRESSE_STORED_MTIME "mtime"     /* the file's modification time in ns (presse-index sync, watch) */
+#define PRESSE_STORED_SIZE "size"       /* the file's size in bytes (presse-index sync, watch) */
 
 /* A mention in "entities". */
 #define PRESSE_STORED_ENT_TYPE "type"

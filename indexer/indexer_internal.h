@@ -38,6 +38,8 @@ struct presse_indexer {
   unsigned last_ocr;
   int last_container;
   presse_ocr *ocr; /* NULL: --no-ocr */
+  long long file_mtime, file_size; /* of the file being read, for the stored "mtime"/"size" */
+  const char *container_path;      /* a mailbox's path: the "path" of its attachments */
 };
 
 /* container.c. Opens a regular file for reading (bounded: not larger than max_doc_bytes);

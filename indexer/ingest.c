@@ -319,6 +319,9 @@ int presse_indexer_add_buffer(presse_indexer *ix, const char *id, const char *na
   m.encoding = x->encoding;
   m.parent = ix->parent;
   m.ocr_pages = x->ocr_pages;
+  m.mtime = ix->file_mtime; /* watch.c compares them */
+  m.size = ix->file_size;
+  if (ix->container_path) r.path = ix->container_path;
   rc = presse_indexer_add_record_meta(ix, &r, &m);
   ix->last_encoding = x->encoding;
   return rc;
@@ -399,7 +402,10 @@ int presse_indexer_add_file(presse_indexer *ix, const char *path) {
     return presse_indexer_fail(ix, PRESSE_EIO, "read failed: %s", got == 0 && err ? strerror(err) : "short read");
   }
   char *abs = presse_path_absolute(path);
+  ix->file_mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+  ix->file_size = (long long)st.st_size;
   int rc = presse_indexer_add_buffer(ix, abs ? abs : path, path, data, size, PRESSE_FMT_AUTO);
+  ix->file_mtime = ix->file_size = 0;
   free(abs);
   free(data);
   return rc;

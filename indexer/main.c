@@ -35,6 +35,9 @@ static void usage(FILE *f) {
           "                       (recursively); '-' reads stdin\n"
           "  add --jsonl FILE     index a JSON-lines stream {\"id\",\"title\",\"date\",\"text\"} ('-' = stdin)\n"
           "  add --feed FILE      index the items of an RSS or Atom feed (a file, file:// URL or '-')\n"
+          "  sync DIR...          make the index match the folders: add new files, re-index changed\n"
+          "                       ones, remove the documents of deleted ones\n"
+          "  watch DIR...         sync, then keep following the folders (inotify) until Ctrl-C\n"
           "  remove ID|PATH...    remove documents by id or file path\n"
           "  stats                document count, terms, dates, size on disk\n"
           "  list [--json]        every document: id, date, title\n"
@@ -126,6 +129,7 @@ typedef struct run {
   struct timespec start, last_progress;
   char **feeds; /* add --feed FILE... */
   int nfeeds;
+  int folders; /* 1: sync DIR..., 2: watch DIR... (indexer/watch.c) instead of add */
 } run;
 
 static double since(const struct timespec *t0) {
@@ -387,6 +391,36 @@ static int open_db(const char *path, int mode, presse_db **db) {
   return EXIT_FATAL;
 }
 
+/* What sync and watch did: a line per folder and per batch of changes. */
+static void on_sync(void *ctx, const char *dir, const presse_sync_counts *c) {
+  run *r = ctx;
+  if (r->quiet) return;
+  if (r->tty) fputs("\r\033[K", stderr);
+  fprintf(stderr, "%s: %s%s: %lu added, %lu re-indexed, %lu removed", prog, dir ? "sync " : "watch",
+          dir ? dir : "", c->added, c->updated, c->removed);
+  if (dir) fprintf(stderr, ", %lu unchanged", c->unchanged);
+  if (c->failed) fprintf(stderr, ", %lu not readable", c->failed);
+  fputc('\n', stderr);
+}
+
+static void sync_folders(run *r, char **dirs, int n) {
+  int rc = PRESSE_OK;
+  if (r->folders == 2) {
+    rc = presse_indexer_watch(r->ix, dirs, (size_t)n, on_sync, r);
+  } else {
+    for (int i = 0; i < n && rc == PRESSE_OK && !interrupted; i++) {
+      presse_sync_counts c;
+      rc = presse_indexer_sync(r->ix, dirs[i], &c);
+      if (rc == PRESSE_OK) on_sync(r, dirs[i], &c);
+      else if (rc == PRESSE_EIO) { /* this folder only */
+        on_report(r, dirs[i], presse_indexer_errmsg(r->ix));
+        rc = PRESSE_OK;
+      }
+    }
+  }
+  if (rc != PRESSE_OK) handle(r, n == 1 ? dirs[0] : "watch", rc);
+}
+
 static int cmd_add(const char *dbpath, run *r, char **paths, int npaths, char **jsonl, int njsonl,
                    const presse_indexer_opts *opts) {
   if (npaths == 0 && njsonl == 0 && r->nfeeds == 0) {
@@ -420,7 +454,9 @@ static int cmd_add(const char *dbpath, run *r, char **paths, int npaths, char **
     char *real = strcmp(paths[i], "-") ? realpath(paths[i], NULL) : NULL;
     if (real) r->roots[r->nroots++] = real;
   }
-  for (int i = 0; i < npaths && !r->fatal && !interrupted; i++) add_path(r, paths[i], 0);
+  if (r->folders) sync_folders(r, paths, npaths);
+  else
+    for (int i = 0; i < npaths && !r->fatal && !interrupted; i++) add_path(r, paths[i], 0);
   for (size_t i = 0; i < r->nroots; i++) free(r->roots[i]);
   free(r->roots);
   free(r->seen.v);
@@ -901,12 +937,17 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "add") && (nshards || is_sharded(dbpath)))
     status = cmd_add_sharded(dbpath, nshards, &r, rest, nrest, jsonl, njsonl, &opts);
   else if (!strcmp(cmd, "add")) status = cmd_add(dbpath, &r, rest, nrest, jsonl, njsonl, &opts);
+  else if ((!strcmp(cmd, "sync") || !strcmp(cmd, "watch")) && nrest > 0) {
+    r.folders = !strcmp(cmd, "sync") ? 1 : 2;
+    status = cmd_add(dbpath, &r, rest, nrest, NULL, 0, &opts);
+  }
   else if (!strcmp(cmd, "remove") || !strcmp(cmd, "rm")) status = cmd_remove(dbpath, rest, nrest);
   else if (!strcmp(cmd, "stats")) status = cmd_stats(dbpath);
   else if (!strcmp(cmd, "check")) status = cmd_check(dbpath);
   else if (!strcmp(cmd, "list")) status = cmd_list(dbpath, json);
   else {
-    fprintf(stderr, "%s: unknown command '%s' (add, remove, stats, list, check)\n", prog, cmd);
+    fprintf(stderr, "%s: %s '%s' (add, sync DIR, watch DIR, remove, stats, list, check)\n", prog,
+            strcmp(cmd, "sync") && strcmp(cmd, "watch") ? "unknown command" : "give one or more folders to", cmd);
     status = EXIT_FATAL;
   }
   free(jsonl);

@@ -32,6 +32,8 @@ typedef struct presse_record_meta {
   const char *parent;      /* the id of the e-mail message an attachment came with ("message") */
   const char *link;        /* a feed item's link ("link") */
   unsigned ocr_pages;      /* pages whose text was read by OCR ("ocr") */
+  long long mtime, size;   /* the file's modification time (ns) and size ("mtime", "size"), which
+                              presse_indexer_sync compares; 0: not from a file */
 } presse_record_meta;
 
 typedef enum {
@@ -145,6 +147,23 @@ PRESSE_API int presse_indexer_add_mail(presse_indexer *ix, const char *path);
  * (else its link) is its id, so re-reading a feed adds only new items. Bad items are reported;
  * the status is an error only when the feed cannot be read at all or the database fails. */
 PRESSE_API int presse_indexer_add_feed(presse_indexer *ix, const char *source);
+
+/* ---- folders kept in step (indexer/watch.c) ---- */
+
+typedef struct presse_sync_counts {
+  unsigned long added, updated, removed, unchanged, failed; /* files */
+} presse_sync_counts;
+/* Makes the index match the files under dir: new files added, changed ones (mtime or size
+ * differ from what is stored) re-indexed, documents whose file is gone removed; commits. Bad
+ * files are reported through the report callback and counted as failed. */
+int presse_indexer_sync(presse_indexer *ix, const char *dir, presse_sync_counts *out);
+/* Called after the first sync of each folder (dir set) and after each batch of changes (dir NULL). */
+typedef void (*presse_sync_cb)(void *ctx, const char *dir, const presse_sync_counts *c);
+/* Syncs the folders, then follows them with inotify until presse_indexer_interrupt (then
+ * PRESSE_EABORT, with every batch committed): files written or moved in are indexed, files
+ * deleted or moved out are removed, new and removed subfolders are synced; batches are
+ * committed as soon as the folder is quiet for 0.3 s (at the latest every 2 s). */
+int presse_indexer_watch(presse_indexer *ix, char *const *dirs, size_t ndirs, presse_sync_cb cb, void *ctx);
 
 /* Counters since creation. */
 typedef struct presse_indexer_counts {

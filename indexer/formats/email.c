@@ -662,6 +662,8 @@ static int read_message(mailrun *mr, GMimeMessage *m, const char *what, const ch
     }
     meta.encoding = encoding;
     meta.parent = parent;
+    meta.mtime = ix->file_mtime;
+    meta.size = ix->file_size;
     int r2 = presse_indexer_add_record_meta(ix, &r, &meta);
     ix->last_encoding = encoding;
     rc = presse_indexer_item_status(ix, what, r2);
@@ -698,6 +700,9 @@ int presse_indexer_add_mail(presse_indexer *ix, const char *path) {
   mr.abs = abs ? abs : path;
   int rc = PRESSE_OK;
   unsigned n = 0;
+  ix->file_mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+  ix->file_size = (long long)st.st_size;
+  ix->container_path = mr.abs; /* attachments are found again by their mailbox (watch.c) */
   while (rc == PRESSE_OK && !g_mime_parser_eos(p)) {
     if (ix->stop) {
       rc = presse_indexer_fail(ix, PRESSE_EABORT, "interrupted");
@@ -726,6 +731,8 @@ int presse_indexer_add_mail(presse_indexer *ix, const char *path) {
     g_object_unref(m);
   }
   g_object_unref(p);
+  ix->file_mtime = ix->file_size = 0;
+  ix->container_path = NULL;
   presse_buf *bufs[] = {&mr.what, &mr.raw, &mr.conv, &mr.body, &mr.sig, &mr.fwd, &mr.title, &mr.org, &mr.id, &mr.text};
   for (size_t i = 0; i < sizeof bufs / sizeof *bufs; i++) presse_buf_free(bufs[i]);
   free(abs);
