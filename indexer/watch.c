@@ -108,7 +108,7 @@ static int on_doc(void *ctx, const char *id, const char *data, size_t len) {
 
 /* Merges entries of the same path (a mailbox whose messages were stored apart) after sorting. */
 static void state_sort(state *s) {
-  qsort(s->v, s->n, sizeof *s->v, cmp_stored);
+  if (s->n) qsort(s->v, s->n, sizeof *s->v, cmp_stored); /* an empty folder: v is NULL */
   size_t w = 0;
   for (size_t i = 0; i < s->n; i++) {
     if (w && !strcmp(s->v[w - 1].path, s->v[i].path)) {
