@@ -2,7 +2,7 @@
 # Installs the Debian packages presse needs to build, test and benchmark, if any are missing.
 # Run as root (or with sudo). Package purposes are listed in README.md.
 set -eu
-PKGS="build-essential cmake pkg-config libxapian-dev libstemmer-dev libutf8proc-dev libjansson-dev libcmark-dev libxml2-dev libpoppler-glib-dev libzip-dev libgmime-3.0-dev libgpgme-dev libtesseract-dev tesseract-ocr-deu libcairo2-dev hunspell-de-de util-linux time clang libclang-rt-dev python3 libmicrohttpd-dev python3-feedparser python3-selenium chromium chromium-driver fonts-dejavu-core wrk xapian-tools"
+PKGS="build-essential cmake pkg-config libxapian-dev libstemmer-dev libutf8proc-dev libjansson-dev libcmark-dev libxml2-dev libpoppler-glib-dev libzip-dev libgmime-3.0-dev libgpgme-dev libtesseract-dev tesseract-ocr-deu libcairo2-dev libopenjp2-7-dev libgif-dev libtiff-dev libwebp-dev hunspell-de-de util-linux time clang libclang-rt-dev python3 libmicrohttpd-dev python3-feedparser python3-selenium chromium chromium-driver fonts-dejavu-core wrk xapian-tools"
 missing=
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
