@@ -836,6 +836,8 @@ int main(int argc, char **argv) {
         opts.batch = (unsigned)strtoul(optarg, &end, 10);
         if (*end || opts.batch == 0) {
           fprintf(stderr, "%s: --batch: '%s' is not a positive number\n", prog, optarg);
+          free(jsonl);
+          free(dbpath);
           return EXIT_FATAL;
         }
         break;
@@ -843,6 +845,8 @@ int main(int argc, char **argv) {
         opts.max_doc_bytes = (size_t)strtoull(optarg, &end, 10);
         if (*end || opts.max_doc_bytes == 0) {
           fprintf(stderr, "%s: --max-size: '%s' is not a positive number of bytes\n", prog, optarg);
+          free(jsonl);
+          free(dbpath);
           return EXIT_FATAL;
         }
         break;
@@ -850,6 +854,8 @@ int main(int argc, char **argv) {
         unsigned long v = strtoul(optarg, &end, 10);
         if (*end || *optarg == '-' || v < 1 || v > 1024) {
           fprintf(stderr, "%s: --shards: '%s' is not a number from 1 to 1024\n", prog, optarg);
+          free(jsonl);
+          free(dbpath);
           return EXIT_FATAL;
         }
         nshards = (unsigned)v;
@@ -859,6 +865,8 @@ int main(int argc, char **argv) {
         strtoul(optarg, &end, 10);
         if (*end || !*optarg || *optarg == '-') {
           fprintf(stderr, "%s: --changesets: '%s' is not a number\n", prog, optarg);
+          free(jsonl);
+          free(dbpath);
           return EXIT_FATAL;
         }
         changesets = optarg;
@@ -885,6 +893,8 @@ int main(int argc, char **argv) {
         else if (!strcmp(optarg, "odt")) r.stdin_fmt = PRESSE_FMT_ODT;
         else {
           fprintf(stderr, "%s: --format: '%s' is not txt, md, html, pdf, docx or odt\n", prog, optarg);
+          free(jsonl);
+          free(dbpath);
           return EXIT_FATAL;
         }
         break;
@@ -908,9 +918,13 @@ int main(int argc, char **argv) {
         break;
       case 'h':
         usage(stdout);
+        free(jsonl);
+        free(dbpath);
         return 0;
       case 'V':
         printf("presse-index (presse) %s\n", PRESSE_VERSION);
+        free(jsonl);
+        free(dbpath);
         return 0;
       default: /* getopt named the option: a short error, not the whole usage */
         fprintf(stderr, "%s: try '%s --help'\n", prog, prog);
