@@ -1,6 +1,5 @@
 /* presse-index: add releases to the index, remove them, list them, show statistics.
  * A thin command over libpresse; see usage() for the interface. */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -223,13 +222,6 @@ static int mine(run *r, const char *path) {
   return m;
 }
 
-static int skip_in_walk(const char *name) {
-  /* hidden files, and the documentation that lives beside releases in a folder */
-  return name[0] == '.' || !strncmp(name, "README", 6) || !strncmp(name, "LICENSE", 7) ||
-         !strncmp(name, "COPYING", 7);
-}
-
-static int cmp_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 static int add_path(run *r, const char *path, int depth);
 
@@ -277,27 +269,12 @@ static int add_dir(run *r, const char *path, int depth) {
     walk_report(r, path, "directory nesting deeper than 256 levels: not walked further");
     return 0;
   }
-  DIR *d = opendir(path);
-  if (!d) {
+  char **names;
+  size_t n;
+  if (presse_path_list_dir(path, &names, &n) != 0) {
     walk_report(r, path, strerror(errno));
     return 0;
   }
-  char **names = NULL;
-  size_t n = 0, cap = 0;
-  struct dirent *e;
-  while ((e = readdir(d))) {
-    if (skip_in_walk(e->d_name)) continue;
-    if (n == cap) {
-      cap = cap ? cap * 2 : 64;
-      char **p = realloc(names, cap * sizeof *p);
-      if (!p) break;
-      names = p;
-    }
-    names[n] = strdup(e->d_name);
-    if (names[n]) n++;
-  }
-  closedir(d);
-  if (n) qsort(names, n, sizeof *names, cmp_names); /* a stable order, so runs are repeatable */
   int rc = 0;
   presse_buf child = PRESSE_BUF_INIT;
   for (size_t i = 0; i < n; i++) {
@@ -306,10 +283,9 @@ static int add_dir(run *r, const char *path, int depth) {
       presse_buf_printf(&child, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", names[i]);
       rc = add_entry(r, child.data, depth + 1);
     }
-    free(names[i]);
   }
   presse_buf_free(&child);
-  free(names);
+  presse_path_names_free(names, n);
   return rc;
 }
 

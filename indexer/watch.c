@@ -7,7 +7,6 @@
  * deleted or moved out is removed, a new or removed folder triggers a sync of the tree; events
  * are gathered for a moment (files are often written in several steps) and each batch is
  * committed, so a file copied in is searchable within a second or two. */
-#include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
@@ -148,10 +147,6 @@ static int remove_ids(presse_indexer *ix, stored *e) {
   return PRESSE_OK;
 }
 
-static int skip_name(const char *name) {
-  return name[0] == '.' || !strncmp(name, "README", 6) || !strncmp(name, "LICENSE", 7) || !strncmp(name, "COPYING", 7);
-}
-
 /* A file found under the root: unchanged, new or changed. */
 static int visit_file(presse_indexer *ix, state *s, const char *path, const struct stat *st, presse_sync_counts *c) {
   stored *e = state_find(s, path);
@@ -184,24 +179,12 @@ static int walk(presse_indexer *ix, state *s, const char *dir, int depth, presse
     presse_indexer_report(ix, dir, "folders nested more than 64 deep: not walked further");
     return PRESSE_OK;
   }
-  DIR *d = opendir(dir);
-  if (!d) {
+  char **names;
+  size_t n;
+  if (presse_path_list_dir(dir, &names, &n) != 0) {
     presse_indexer_report(ix, dir, strerror(errno));
     return PRESSE_OK;
   }
-  char **names = NULL;
-  size_t n = 0, cap = 0;
-  for (struct dirent *de; (de = readdir(d));) {
-    if (skip_name(de->d_name)) continue;
-    if (n == cap) {
-      cap = cap ? cap * 2 : 32;
-      char **p = realloc(names, cap * sizeof *p);
-      if (!p) break;
-      names = p;
-    }
-    if ((names[n] = strdup(de->d_name))) n++;
-  }
-  closedir(d);
   int rc = PRESSE_OK;
   char path[PATH_MAX];
   for (size_t i = 0; i < n; i++) {
@@ -212,9 +195,8 @@ static int walk(presse_indexer *ix, state *s, const char *dir, int depth, presse
       if (S_ISDIR(st.st_mode)) rc = walk(ix, s, path, depth + 1, c);
       else if (S_ISREG(st.st_mode)) rc = visit_file(ix, s, path, &st, c);
     }
-    free(names[i]);
   }
-  free(names);
+  presse_path_names_free(names, n);
   if (rc == PRESSE_OK && ix->stop) rc = presse_indexer_fail(ix, PRESSE_EABORT, "interrupted");
   return rc;
 }
@@ -279,17 +261,17 @@ static void add_watches(watcher *wt, const char *dir, size_t root, int depth) {
     wt->cap = cap;
   }
   wt->w[wt->n++] = (watched){wd, strdup(dir), root};
-  DIR *d = opendir(dir);
-  if (!d) return;
+  char **names;
+  size_t n;
+  if (presse_path_list_dir(dir, &names, &n) != 0) return;
   char path[PATH_MAX];
-  for (struct dirent *de; (de = readdir(d));) {
+  for (size_t i = 0; i < n; i++) {
     struct stat st;
-    if (skip_name(de->d_name)) continue;
-    int len = snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+    int len = snprintf(path, sizeof path, "%s/%s", dir, names[i]);
     if (len > 0 && (size_t)len < sizeof path && lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
       add_watches(wt, path, root, depth + 1);
   }
-  closedir(d);
+  presse_path_names_free(names, n);
 }
 
 static watched *watched_of(watcher *wt, int wd) {
@@ -329,7 +311,7 @@ static int read_events(watcher *wt) {
         events++;
         continue;
       }
-      if (!ev->len || skip_name(ev->name)) continue;
+      if (!ev->len || presse_path_walk_skips(ev->name)) continue;
       char path[PATH_MAX];
       int pl = snprintf(path, sizeof path, "%s/%s", w->dir, ev->name);
       if (pl <= 0 || (size_t)pl >= sizeof path) continue;

@@ -2,6 +2,7 @@
 #include "util/path.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -57,4 +58,37 @@ int presse_path_mkdirs(const char *dir) {
   }
   if (mkdir(tmp, 0755) != 0 && errno != EEXIST) return -1;
   return 0;
+}
+
+int presse_path_walk_skips(const char *name) {
+  return name[0] == '.' || !strncmp(name, "README", 6) || !strncmp(name, "LICENSE", 7) ||
+         !strncmp(name, "COPYING", 7);
+}
+
+static int cmp_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+int presse_path_list_dir(const char *dir, char ***names, size_t *n) {
+  *names = NULL;
+  *n = 0;
+  DIR *d = opendir(dir);
+  if (!d) return -1;
+  size_t cap = 0;
+  for (struct dirent *e; (e = readdir(d));) {
+    if (presse_path_walk_skips(e->d_name)) continue;
+    if (*n == cap) {
+      cap = cap ? cap * 2 : 64;
+      char **p = realloc(*names, cap * sizeof *p);
+      if (!p) break;
+      *names = p;
+    }
+    if (((*names)[*n] = strdup(e->d_name))) ++*n;
+  }
+  closedir(d);
+  if (*n) qsort(*names, *n, sizeof **names, cmp_names);
+  return 0;
+}
+
+void presse_path_names_free(char **names, size_t n) {
+  for (size_t i = 0; i < n; i++) free(names[i]);
+  free(names);
 }
