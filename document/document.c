@@ -11,6 +11,7 @@
 #include "document/schema.h"
 #include "indexer/extract.h"
 #include "presse/presse.h"
+#include "util/hash.h"
 
 int presse_doc_new(presse_doc **out) {
   *out = calloc(1, sizeof **out);
@@ -90,8 +91,7 @@ int presse_doc_id_term(const char *id, presse_buf *out) {
     return rc == PRESSE_OK ? presse_buf_append(out, id, n) : rc;
   }
   /* keep the head readable and make the rest unique with a 64-bit FNV-1a hash */
-  unsigned long long h = 1469598103934665603ull;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)id[i]) * 1099511628211ull;
+  unsigned long long h = presse_fnv1a(PRESSE_FNV1A_INIT, id, n);
   size_t keep = PRESSE_MAX_TERM - 1 - 17;
   while (keep > 0 && ((unsigned char)id[keep] & 0xC0) == 0x80) keep--; /* not inside a UTF-8 sequence */
   int rc = presse_buf_puts(out, PRESSE_PREFIX_ID);

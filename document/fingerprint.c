@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "presse/presse.h"
+#include "util/hash.h"
 
 #define FP_MIN_RUN 8 /* words */
 #define FP_RUNS 4      /* the longest runs that make the key */
@@ -111,15 +112,10 @@ void presse_fp_term(presse_fp *fp, const char *src, const presse_term *t) {
   fp->all.data[fp->all.len] = '\0';
 }
 
-static uint64_t fnv(uint64_t h, const char *s, size_t n) {
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-  return h;
-}
-
 int presse_fp_finish(presse_fp *fp, char out[17]) {
   flush(fp);
   out[0] = '\0';
-  uint64_t h = 1469598103934665603ull;
+  uint64_t h = PRESSE_FNV1A_INIT;
   if (fp->nruns) {
     /* the FP_RUNS longest runs (the earlier one among equals), hashed in text order */
     size_t pick[FP_RUNS], np = 0;
@@ -138,11 +134,11 @@ int presse_fp_finish(presse_fp *fp, char out[17]) {
         pick[j - 1] = t;
       }
     for (size_t i = 0; i < np; i++) {
-      h = fnv(h, fp->prose.data + fp->runs[2 * pick[i]], fp->runs[2 * pick[i] + 1]);
-      h = fnv(h, "|", 1);
+      h = presse_fnv1a(h, fp->prose.data + fp->runs[2 * pick[i]], fp->runs[2 * pick[i] + 1]);
+      h = presse_fnv1a(h, "|", 1);
     }
   } else if (fp->all.len) {
-    h = fnv(h, fp->all.data, fp->all.len);
+    h = presse_fnv1a(h, fp->all.data, fp->all.len);
   } else {
     return 0;
   }

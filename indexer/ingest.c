@@ -16,6 +16,7 @@
 #include "indexer/indexer_internal.h"
 #include "presse/presse.h"
 #include "util/buf.h"
+#include "util/hash.h"
 #include "util/path.h"
 
 const char *presse_strerror(int status) {
@@ -362,9 +363,8 @@ int presse_indexer_add_fd(presse_indexer *ix, int fd, const char *id, const char
   if (rc == PRESSE_OK) {
     char idbuf[40];
     if (!id) {
-      unsigned long long h = 1469598103934665603ull; /* FNV-1a */
-      for (size_t i = 0; i < in.len; i++) h = (h ^ (unsigned char)in.data[i]) * 1099511628211ull;
-      snprintf(idbuf, sizeof idbuf, "stdin:%016llx", h);
+      snprintf(idbuf, sizeof idbuf, "stdin:%016llx",
+               (unsigned long long)presse_fnv1a(PRESSE_FNV1A_INIT, in.data, in.len));
       id = idbuf;
     }
     rc = presse_indexer_add_buffer(ix, id, name, in.data ? in.data : "", in.len, fmt);

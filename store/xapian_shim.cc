@@ -32,6 +32,7 @@ extern "C" {
 #include "document/document.h"
 #include "document/schema.h"
 #include "presse/presse.h"
+#include "util/hash.h"
 }
 
 // A writer thread for presse_db_put: the indexer builds the next document (analysis, entities)
@@ -688,8 +689,7 @@ int all_shards(presse_db *db, F &&f) {
 
 // 64-bit FNV-1a of the id term, modulo the shard count: the shard a document lives in.
 unsigned shard_of_term(const char *term, size_t len, unsigned n) {
-  unsigned long long h = 1469598103934665603ull;
-  for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)term[i]) * 1099511628211ull;
+  uint64_t h = presse_fnv1a(PRESSE_FNV1A_INIT, term, len);
   return n ? (unsigned)(h % n) : 0;
 }
 

@@ -23,6 +23,7 @@
 #include "document/meta.h"
 #include "indexer/formats/formats.h"
 #include "indexer/indexer_internal.h"
+#include "util/hash.h"
 #include "util/path.h"
 
 enum {
@@ -466,8 +467,8 @@ typedef struct mailrun {
 } mailrun;
 
 static void hash_str(unsigned long long *h, const char *s) {
-  for (; s && *s; s++) *h = (*h ^ (unsigned char)*s) * 1099511628211ull;
-  *h = (*h ^ 0xff) * 1099511628211ull;
+  static const unsigned char end = 0xff; /* between fields: ("ab", "c") is not ("a", "bc") */
+  *h = presse_fnv1a(presse_fnv1a(*h, s ? s : "", s ? strlen(s) : 0), &end, 1);
 }
 
 static int has_text(const char *s, size_t n, size_t min) {
@@ -561,7 +562,7 @@ static int read_message(mailrun *mr, GMimeMessage *m, const char *what, const ch
   if (mid && *mid) {
     presse_buf_printf(&mr->id, "mid:%s", mid);
   } else {
-    unsigned long long h = 1469598103934665603ull;
+    unsigned long long h = PRESSE_FNV1A_INIT;
     hash_str(&h, date_hdr);
     hash_str(&h, from_addr);
     hash_str(&h, subject);

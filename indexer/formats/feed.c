@@ -23,6 +23,7 @@
 #include "document/meta.h"
 #include "indexer/formats/formats.h"
 #include "indexer/indexer_internal.h"
+#include "util/hash.h"
 #include "util/path.h"
 
 enum { MAX_ITEMS = 100000 };
@@ -173,8 +174,7 @@ static int read_item(feedrun *fr, xmlNode *item) {
   } else {
     if (!fr->id.len && fr->link.len) presse_buf_append(&fr->id, fr->link.data, fr->link.len);
     if (!fr->id.len) { /* neither guid nor link: the item's title and date identify it */
-      unsigned long long h = 1469598103934665603ull;
-      for (const char *p = fr->title.data ? fr->title.data : ""; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
+      unsigned long long h = presse_fnv1a(PRESSE_FNV1A_INIT, fr->title.data, fr->title.len);
       presse_buf_printf(&fr->id, "feed:%s:%08u:%016llx", fr->path, date, h);
     }
     presse_record r = {0};
