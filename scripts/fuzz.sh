@@ -62,6 +62,10 @@ for t in $targets; do
   fi
   mkdir -p "$dir"
   cp -n tests/fuzz/seeds/$t/* "$dir/" 2>/dev/null || true
+  # the seeds that are fixtures elsewhere in the tree (tests/fuzz/seed-fixtures.txt)
+  awk -v t="$t" '$1 == t { print $2 }' tests/fuzz/seed-fixtures.txt | while read -r f; do
+    cp -n "$f" "$dir/$(basename "$f")" || true
+  done
   log=$tmp/$t.log
   echo "fuzz: $t for ${secs}s (corpus $dir)"
   # detect_leaks: a leak is a finding like a crash; new_delete_type_mismatch=0: libxapian 1.4.22's own
