@@ -3,24 +3,18 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "presse/presse.h"
 #include "util/buf.h"
 
 /* Length of the valid UTF-8 sequence at s (1..4), 0 if the bytes are not one; *cp its code point. */
 static size_t utf8_seq(const unsigned char *s, size_t n, unsigned *cp) {
-  unsigned c = s[0];
-  size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-  if (!len || len > n) return 0;
-  unsigned v = len == 1 ? c : len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
-  for (size_t i = 1; i < len; i++) {
-    if ((s[i] & 0xC0) != 0x80) return 0;
-    v = (v << 6) | (s[i] & 0x3F);
-  }
-  static const unsigned min[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (v < min[len] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
-  *cp = v;
-  return len;
+  utf8proc_int32_t v;
+  utf8proc_ssize_t len = utf8proc_iterate(s, (utf8proc_ssize_t)n, &v);
+  if (len <= 0) return 0;
+  *cp = (unsigned)v;
+  return (size_t)len;
 }
 
 static int is_bidi_control(unsigned cp) {
