@@ -53,6 +53,11 @@ void presse_indexer_announce(presse_indexer *ix, const char *what);
  * rc itself when the database or memory failed and the container must stop. */
 int presse_indexer_item_status(presse_indexer *ix, const char *what, int rc);
 
+/* Reads fd until end of file into out, at most limit bytes: *more is set (and the rest left
+ * unread) when the stream goes on past them. A signal's EINTR is retried unless
+ * presse_indexer_interrupt asked to stop (PRESSE_EABORT). Stdin and feeds read through it. */
+int presse_indexer_read_bounded(presse_indexer *ix, int fd, size_t limit, presse_buf *out, int *more);
+
 /* Sets the error text on ix and returns rc. */
 int presse_indexer_fail(presse_indexer *ix, int rc, const char *fmt, ...)
 #if defined(__GNUC__)

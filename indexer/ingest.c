@@ -332,34 +332,33 @@ void presse_indexer_interrupt(presse_indexer *ix) {
   if (ix) ix->stop = 1;
 }
 
-int presse_indexer_add_fd(presse_indexer *ix, int fd, const char *id, const char *name, presse_format fmt) {
-  presse_buf in = PRESSE_BUF_INIT;
-  int rc = PRESSE_OK;
+int presse_indexer_read_bounded(presse_indexer *ix, int fd, size_t limit, presse_buf *out, int *more) {
+  *more = 0;
   for (;;) {
-    if (ix->stop) {
-      rc = PRESSE_EABORT;
-      break;
-    }
-    if (presse_buf_reserve(&in, 65536) != PRESSE_OK) {
-      rc = presse_indexer_fail(ix, PRESSE_ENOMEM, "out of memory");
-      break;
-    }
-    ssize_t n = read(fd, in.data + in.len, 65536);
+    if (ix->stop) return presse_indexer_fail(ix, PRESSE_EABORT, "interrupted");
+    if (presse_buf_reserve(out, 65536) != PRESSE_OK) return presse_indexer_fail(ix, PRESSE_ENOMEM, "out of memory");
+    ssize_t n = read(fd, out->data + out->len, 65536);
     if (n < 0 && errno == EINTR) continue; /* a signal: ix->stop says whether to go on */
-    if (n < 0) {
-      rc = presse_indexer_fail(ix, PRESSE_EIO, "read failed: %s", strerror(errno));
-      break;
-    }
-    if (n == 0) break;
-    in.len += (size_t)n;
-    in.data[in.len] = '\0';
-    if (in.len > ix->max_doc_bytes) {
-      rc = presse_indexer_fail(ix, PRESSE_ETOOBIG, "more than %zu bytes (--max-size): not read further, not indexed",
-                               ix->max_doc_bytes);
-      break;
+    if (n < 0) return presse_indexer_fail(ix, PRESSE_EIO, "read failed: %s", strerror(errno));
+    if (n == 0) return PRESSE_OK;
+    out->len += (size_t)n;
+    out->data[out->len] = '\0';
+    if (out->len > limit) {
+      out->len = limit;
+      out->data[limit] = '\0';
+      *more = 1;
+      return PRESSE_OK;
     }
   }
-  if (rc == PRESSE_EABORT) presse_indexer_fail(ix, PRESSE_EABORT, "interrupted");
+}
+
+int presse_indexer_add_fd(presse_indexer *ix, int fd, const char *id, const char *name, presse_format fmt) {
+  presse_buf in = PRESSE_BUF_INIT;
+  int more;
+  int rc = presse_indexer_read_bounded(ix, fd, ix->max_doc_bytes, &in, &more);
+  if (rc == PRESSE_OK && more)
+    rc = presse_indexer_fail(ix, PRESSE_ETOOBIG, "more than %zu bytes (--max-size): not read further, not indexed",
+                             ix->max_doc_bytes);
   if (rc == PRESSE_OK) {
     char idbuf[40];
     if (!id) {

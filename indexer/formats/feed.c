@@ -197,27 +197,6 @@ static int read_item(feedrun *fr, xmlNode *item) {
   return rc;
 }
 
-/* Reads at most limit bytes of fd into out; *more is set when the stream goes on. */
-static int read_bounded(presse_indexer *ix, int fd, size_t limit, presse_buf *out, int *more) {
-  *more = 0;
-  for (;;) {
-    if (ix->stop) return presse_indexer_fail(ix, PRESSE_EABORT, "interrupted");
-    if (presse_buf_reserve(out, 65536) != PRESSE_OK) return presse_indexer_fail(ix, PRESSE_ENOMEM, "out of memory");
-    ssize_t n = read(fd, out->data + out->len, 65536);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return presse_indexer_fail(ix, PRESSE_EIO, "read failed: %s", strerror(errno));
-    if (n == 0) return PRESSE_OK;
-    out->len += (size_t)n;
-    out->data[out->len] = '\0';
-    if (out->len > limit) {
-      out->len = limit;
-      out->data[limit] = '\0';
-      *more = 1;
-      return PRESSE_OK;
-    }
-  }
-}
-
 /* The line of the first item that the first XML error falls into or precedes: it and what
  * follows are what the parser had to guess. */
 static int damaged(const xmlNode *item, int err_line, int next_line) {
@@ -241,7 +220,7 @@ int presse_indexer_add_feed(presse_indexer *ix, const char *source) {
   size_t limit = ix->max_doc_bytes * 4;
   presse_buf in = PRESSE_BUF_INIT;
   int more;
-  int rc = read_bounded(ix, fd, limit, &in, &more);
+  int rc = presse_indexer_read_bounded(ix, fd, limit, &in, &more);
   if (fd) close(fd);
   if (rc == PRESSE_OK && !in.len) rc = presse_indexer_fail(ix, PRESSE_EFORMAT, "empty file");
   if (rc != PRESSE_OK) {
