@@ -284,12 +284,15 @@ void serve_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum M
     const unsigned char *a = (const unsigned char *)&((const struct sockaddr_in *)ci->client_addr)->sin_addr;
     snprintf(addr, sizeof addr, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
   }
-  /* what the client sent goes to the log with control characters made harmless */
+  /* what the client sent goes to the log shown, not obeyed (presse_term_escape: controls as \xHH,
+   * bidi overrides as <U+202E>); a quote would end the log's quoted request */
   for (char *p = r->uri; p && *p; p++)
-    if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '"') *p = '?';
-  fprintf(stderr, "%s \"%s %s%s\" %u %llu %.1fms%s\n", addr, r->method ? r->method : "-", r->uri ? r->uri : "-",
+    if (*p == '"') *p = '?';
+  char *uri = r->uri ? presse_term_escape(r->uri, strlen(r->uri), 0) : NULL;
+  fprintf(stderr, "%s \"%s %s%s\" %u %llu %.1fms%s\n", addr, r->method ? r->method : "-", uri ? uri : "-",
           r->uri_len > 512 ? "…" : "",
           r->status, r->bytes, ms, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+  free(uri);
   free(r->uri);
   free(r->body);
   free(r);
